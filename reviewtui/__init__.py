@@ -1,0 +1,3 @@
+"""reviewtui: a terminal browser for collections of Markdown product reviews."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,150 @@
+"""Splitting a review body into sections by `## ` heading, reading score lines and references."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reviewtui.core.model import Reference, Section
+from reviewtui.core.text import clean
+
+#: Canonical section keys in the order a review holds them; the five criteria keep rating order.
+SECTION_ORDER: tuple[str, ...] = ("overview", "sci", "tech", "cost", "rel", "design", "advice", "references")
+
+HEADINGS: dict[str, str] = {
+    "overview": "overview",
+    "scientific validity": "sci",
+    "technology level": "tech",
+    "cost-performance": "cost",
+    "cost performance": "cost",
+    "reliability & support": "rel",
+    "reliability and support": "rel",
+    "rationality of design philosophy": "design",
+    "advice": "advice",
+    "references": "references",
+    "概要": "overview",
+    "科学的有効性": "sci",
+    "技術レベル": "tech",
+    "コストパフォーマンス": "cost",
+    "信頼性・サポート": "rel",
+    "信頼性とサポート": "rel",
+    "設計思想の合理性": "design",
+    "アドバイス": "advice",
+    "参考情報": "references",
+    "参考文献": "references",
+    "参考資料": "references",
+}
+
+SCORE_LINE = re.compile(r"^\s*\$\$\s*\\Large\s*\\text\{\s*([^}]*?)\s*\}\s*\$\$\s*$")
+_HEADING = re.compile(r"^(#{1,2})\s+(.+?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_REFERENCE = re.compile(r"^\s*(?:\[(\d{1,6})\]|(\d{1,6})[.)]|[-*+])\s*(.*)$")
+_URL = re.compile(r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:]", re.IGNORECASE)
+_DATE_TAIL = re.compile(r"^\s*\(\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}\)\s*$")
+
+
+_QUALIFIER = re.compile(r"\s*(?:\(.*?\)|（.*?）|\*.*?\*)\s*$")
+
+
+def heading_key(heading: str) -> str | None:
+    """The canonical key of a heading, or None. Qualified variants such as
+    `References (URLs verified)` or `参考情報（外部）`, and `Sources`/`参考URL`, count as References."""
+    text = " ".join(heading.lower().split())
+    key = HEADINGS.get(text)
+    if key is None:
+        text = _QUALIFIER.sub("", text).strip()
+        key = HEADINGS.get(text)
+        if key is None and (text in ("reference", "sources", "出典") or text.startswith("参考")):
+            key = "references"
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreLine:
+    line: int
+    value: float | None
+    raw: str
+    section_key: str | None
+
+
+@dataclass(slots=True)
+class Body:
+    sections: list[Section]
+    references: list[Reference]
+    score_lines: list[ScoreLine]
+    preamble: str
+
+
+def _number(raw: str) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if value == value else None  # NaN is no score
+
+
+def split_body(body: str, first_line: int) -> Body:
+    """Split Markdown into sections. `first_line` is the file line number of the body's first line."""
+    lines = body.split("\n")
+    sections: list[Section] = []
+    score_lines: list[ScoreLine] = []
+    preamble: list[str] = []
+    heading: str | None = None
+    heading_line = 0
+    chunk: list[str] = []
+    score: float | None = None
+    in_fence = False
+
+    def flush() -> None:
+        if heading is None:
+            preamble.extend(chunk)
+            return
+        text = "\n".join(chunk).strip("\n")
+        key = heading_key(heading)
+        sections.append(Section(clean(heading), key, score, clean(text, multiline=True), heading_line))
+
+    for index, line in enumerate(lines):
+        number = first_line + index
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else _HEADING.match(line)
+        if match and len(match.group(1)) == 2:
+            flush()
+            heading, heading_line, chunk, score = match.group(2).strip(), number, [], None
+            continue
+        score_match = None if in_fence else SCORE_LINE.match(line)
+        if score_match:
+            value = _number(score_match.group(1))
+            key = heading_key(heading) if heading else None
+            score_lines.append(ScoreLine(number, value, score_match.group(1), key))
+            if score is None and heading is not None:
+                score = value
+            continue
+        if heading is not None and heading_key(heading) == "references" and _DATE_TAIL.match(line):
+            continue  # the "(2025.12.16)" stamp after the references
+        chunk.append(line)
+    flush()
+    references: list[Reference] = []
+    for section in sections:
+        if section.key == "references":
+            references.extend(parse_references(section.text))
+    return Body(sections, references, score_lines, "\n".join(preamble))
+
+
+def parse_references(text: str) -> list[Reference]:
+    """`[1] ...`, `1. ...` and bullet lines; failing those, any line with a URL."""
+    refs: list[Reference] = []
+    for line in text.split("\n"):
+        match = _REFERENCE.match(line)
+        if match:
+            rest = match.group(3).strip()
+            number = match.group(1) or match.group(2)
+        elif _URL.search(line):
+            rest, number = line.strip(), None
+        else:
+            continue
+        if not rest:
+            continue
+        url = _URL.search(rest)
+        refs.append(Reference(int(number) if number else len(refs) + 1, rest, url.group() if url else None))
+    return refs

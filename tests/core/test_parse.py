@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import pytest
+
+from reviewtui.core.parse import parse_bytes, parse_text
+from tests.helpers import body, front, review
+
+
+def messages(text: str | bytes, path: str = "_products/en/acme/acme-x-1.md") -> list[tuple[str, str]]:
+    data = text.encode() if isinstance(text, str) else text
+    return [(p.severity, p.message) for p in parse_bytes(data, path).problems]
+
+
+def test_good_review_parses_every_field() -> None:
+    result = parse_text(review(), "_products/en/acme/acme-x-1.md")
+    assert result.problems == []
+    r = result.review
+    assert r is not None
+    assert (r.kind, r.lang, r.ref, r.company_id) == ("product", "en", "acme-x-1", "acme")
+    assert r.rating.overall == 2.5 and r.rating.criteria == (0.5,) * 5
+    assert r.price is not None and (r.price.amount, r.price.currency) == (99.0, "USD")
+    assert r.tags == ("Headphones", "Test")
+    assert r.date == "2025-05-01"
+    assert [s.key for s in r.sections] == ["overview", "sci", "tech", "cost", "rel", "design", "advice", "references"]
+    assert [s.score for s in r.sections[1:6]] == [0.5] * 5
+    assert "$$" not in r.sections[1].text
+    assert r.references[0].number == 1 and r.references[0].url == "https://acme.example/x-1"
+    assert r.criterion_names[0] == "Scientific Validity"
+
+
+def test_bom_and_crlf_are_fine() -> None:
+    data = ("\ufeff" + review()).replace("\n", "\r\n").encode("utf-8")
+    result = parse_bytes(data, "_products/en/acme/acme-x-1.md")
+    assert result.problems == [] and result.review is not None
+    assert result.review.title == "Acme X-1 Product Review"
+
+
+def test_ja_price_is_yen_and_headings_known() -> None:
+    ja = (
+        "概要",
+        "科学的有効性",
+        "技術レベル",
+        "コストパフォーマンス",
+        "信頼性・サポート",
+        "設計思想の合理性",
+        "アドバイス",
+        "参考情報",
+    )
+    text = front(lang="ja", price="20800") + body(headings=ja)
+    result = parse_text(text, "_products/ja/acme/acme-x-1.md")
+    assert result.problems == []
+    assert result.review is not None and result.review.price is not None
+    assert result.review.price.currency == "JPY"
+    assert result.review.criterion_names[0] == "科学的有効性"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no front matter here\n", "no front matter"),
+        ("---\ntitle: x\n", "never closed"),
+        ("---\ntitle: [unclosed\n---\n", "not valid YAML"),
+        ("---\n- a\n- b\n---\n", "is a list"),
+        ("---\njust a string\n---\n", "single str"),
+        (front(title=None, target_name=None) + body(), "neither a title nor a target_name"),
+        (front(rating="[2.0, 0.5, 0.5, 0.5, 0.5]") + body(), "has 5 numbers, expected 6"),
+        (front(rating="[2.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]") + body(), "has 7 numbers, expected 6"),
+        (front(rating="[2.0, a, 0.5, 0.5, 0.5, 0.5]") + body(), "is not a number"),
+        (front(rating="[2.0, 1.5, 0.5, 0.5, 0.5, 0.5]") + body(), "between 0 and 1"),
+        (front(rating="[2.0, -0.5, 0.5, 0.5, 0.5, 0.5]") + body(), "between 0 and 1"),
+        (front(rating="[2.0, .nan, 0.5, 0.5, 0.5, 0.5]") + body(), "is not a number"),
+        (b"\x00\x01\x02binary\x00", "binary"),
+        ("", "empty"),
+    ],
+)
+def test_errors_drop_the_file(text: str | bytes, expected: str) -> None:
+    data = text.encode() if isinstance(text, str) else text
+    result = parse_bytes(data, "_products/en/acme/acme-x-1.md")
+    assert result.review is None
+    errors = [p for p in result.problems if p.severity == "error"]
+    assert len(errors) == 1 and expected in errors[0].message
+    assert errors[0].message.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (front(rating="[3.5, 0.5, 0.5, 0.5, 0.5, 0.5]") + body(), "not the sum"),
+        (front() + body(scores=(0.5, 0.9, 0.5, 0.5, 0.5)), "score line says 0.9"),
+        (front(date="2025-13-45") + body(), "not a real calendar date"),
+        (front(price='"$80"') + body(), "not a plain number"),
+        (front(price='"N/A"') + body(), "not a plain number"),
+        (front(price="-5") + body(), "negative"),
+        (front(tags='"a, b, c"') + body(), "single string"),
+        (front(lang=None) + body(), "no lang; 'en' was taken from the file's path"),
+        (front(company_id=None) + body(), "no company_id; 'acme'"),
+        (front(ref=None) + body(), "no ref; 'acme-x-1'"),
+        (
+            front()
+            + body(
+                headings=(
+                    "Overview",
+                    "Scientific Validity",
+                    "Technology Level",
+                    "Cost-Performance",
+                    "Reliability & Support",
+                    "Rationality of Design Philosophy",
+                    "Advice",
+                )
+            ),
+            "no References section",
+        ),
+        (front() + body() + "\n## Bonus Round\n\ntext\n", "'Bonus Round' is not one of"),
+    ],
+)
+def test_warnings_keep_the_file(text: str, expected: str) -> None:
+    result = parse_bytes(text.encode(), "_products/en/acme/acme-x-1.md")
+    assert result.review is not None
+    assert [p.severity for p in result.problems] == ["warning"]
+    assert expected in result.problems[0].message
+
+
+def test_impossible_date_has_its_line() -> None:
+    result = parse_text(front(date="2025-02-30") + body(), "a.md")
+    problem = next(p for p in result.problems if "date" in p.message)
+    assert problem.line == 8
+
+
+def test_yaml_error_line_points_into_the_file() -> None:
+    text = "---\ntitle: ok\nrating: [1, 2\nprice: 3\n---\n"
+    result = parse_text(text, "a.md")
+    assert result.review is None and result.problems[0].line is not None
+    assert 3 <= result.problems[0].line <= 5
+
+
+def test_shift_jis_is_decoded_with_a_warning() -> None:
+    ja = (
+        "概要",
+        "科学的有効性",
+        "技術レベル",
+        "コストパフォーマンス",
+        "信頼性・サポート",
+        "設計思想の合理性",
+        "アドバイス",
+        "参考情報",
+    )
+    text = front(lang="ja", title='"テスト 製品レビュー"') + body(headings=ja)
+    result = parse_bytes(text.encode("shift_jis"), "_products/ja/acme/acme-x-1.md")
+    assert result.review is not None and result.review.title == "テスト 製品レビュー"
+    assert [p.message for p in result.problems] == ["The file is not UTF-8; it was read as Shift_JIS."]
+
+
+def test_hostile_text_is_neutralised() -> None:
+    text = front(title='"\\e[31mred\\e[0m \\u202e x\\u200b"', summary='"bell\\a \\x9b2J"') + body()
+    result = parse_text(text, "a.md")
+    assert result.review is not None
+    for value in (result.review.title, result.review.summary):
+        assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u202e\u200b" for c in value)
+    assert "␛[31mred" in result.review.title

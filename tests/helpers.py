@@ -1,0 +1,67 @@
+"""Building small review files for tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+EN_HEADINGS = (
+    "Overview",
+    "Scientific Validity",
+    "Technology Level",
+    "Cost-Performance",
+    "Reliability & Support",
+    "Rationality of Design Philosophy",
+    "Advice",
+    "References",
+)
+
+
+def front(**fields: str) -> str:
+    base = {
+        "layout": "product",
+        "title": '"Acme X-1 Product Review"',
+        "target_name": '"Acme X-1"',
+        "company_id": "acme",
+        "lang": "en",
+        "ref": "acme-x-1",
+        "date": "2025-05-01",
+        "rating": "[2.5, 0.5, 0.5, 0.5, 0.5, 0.5]",
+        "price": "99",
+        "summary": '"A test device."',
+        "tags": "[Headphones, Test]",
+        "permalink": "/products/en/acme-x-1/",
+    }
+    for key, value in fields.items():
+        if value is None:
+            base.pop(key, None)
+        else:
+            base[key] = value
+    return "---\n" + "".join(f"{k}: {v}\n" for k, v in base.items()) + "---\n"
+
+
+def body(scores: tuple[float, ...] = (0.5, 0.5, 0.5, 0.5, 0.5), headings: tuple[str, ...] = EN_HEADINGS) -> str:
+    parts = []
+    criteria = iter(scores)
+    for index, heading in enumerate(headings):
+        parts.append(f"## {heading}\n")
+        if 1 <= index <= 5:
+            parts.append(f"$$ \\Large \\text{{{next(criteria)}}} $$\n")
+        if heading in ("References", "参考情報"):
+            parts.append('[1] Acme, "Spec sheet," https://acme.example/x-1, accessed 2025-05-01\n')
+        else:
+            parts.append(f"Some words about {heading.lower()}.\n")
+    return "\n" + "\n".join(parts)
+
+
+def review(**fields: str) -> str:
+    return front(**fields) + body()
+
+
+def write(root: Path, rel: str, text: str | bytes) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8", newline="")
+    return path
