@@ -132,5 +132,7 @@ class SearchIndex:
             if hit.review.lang == preferred and first.review.lang != preferred:
                 out[index[key]] = Hit(hit.review, first.score, hit.highlights, hit.snippet, hit.explain, first.review)
             else:
-                out[index[key]] = Hit(first.review, first.score, first.highlights, first.snippet, first.explain, hit.review)
+                out[index[key]] = Hit(
+                    first.review, first.score, first.highlights, first.snippet, first.explain, hit.review
+                )
         return out
