@@ -16,7 +16,7 @@ from reviewtui.core.model import Review
 from reviewtui.core.paths import demo_content
 from reviewtui.core.text import clean
 
-SUBCOMMANDS = ("validate", "search")
+SUBCOMMANDS = ("validate", "search", "serve")
 
 # Characters that JSON leaves raw with ensure_ascii=False but a terminal may act on.
 _UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
@@ -183,7 +183,13 @@ def run_app(argv: Sequence[str]) -> int:
     return run(root, lang=args.lang)
 
 
-COMMANDS = {"validate": run_validate, "search": run_search}
+def run_serve(argv: Sequence[str]) -> int:
+    from reviewtui.serve.command import run_serve as serve  # web and SSH servers load only when asked
+
+    return serve(argv)
+
+
+COMMANDS = {"validate": run_validate, "search": run_search, "serve": run_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
