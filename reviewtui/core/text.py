@@ -11,6 +11,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _C1 = re.compile("[\x80-\x9f]")
 # Bidi embeddings/overrides/isolates, zero-width characters, BOM, soft hyphen, line/para separators.
 _INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u2028\u2029]")
+# Any of the three above: one scan decides whether text needs work at all (most text does not).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u2028\u2029]"
+)
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -26,7 +30,7 @@ def clean(text: str, *, multiline: bool = False) -> str:
     Single-line fields also turn newlines and tabs into spaces.
     """
     text = text.replace("\t", "    ") if multiline else text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
-    if text.isascii() and text.isprintable():
+    if (text.isascii() and text.isprintable()) or not _UNSAFE.search(text):
         return text
     text = _CONTROL.sub(_picture, text)
     text = _C1.sub("", text)
@@ -36,19 +40,28 @@ def clean(text: str, *, multiline: bool = False) -> str:
 _KATAKANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 
 
+def _fold_table() -> dict[int, str | int]:
+    """Below U+2000, each character without its combining marks (é -> e); katakana to hiragana."""
+    table: dict[int, str | int] = {}
+    for code in range(0x80, 0x2000):
+        char = chr(code)
+        bare = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        if bare != char:
+            table[code] = bare
+    table.update(_KATAKANA)
+    return table
+
+
+_FOLD = _fold_table()
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Fold for matching: NFKC, case, Latin diacritics, full/half width, katakana to hiragana."""
     text = unicodedata.normalize("NFKC", text).casefold()
     if text.isascii():
         return text
-    out: list[str] = []
-    for char in text:
-        if ord(char) < 0x2000 and not char.isascii():
-            out.extend(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
-        else:
-            out.append(char)
-    return "".join(out).translate(_KATAKANA)
+    return text.translate(_FOLD)
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
