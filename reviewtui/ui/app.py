@@ -1,0 +1,109 @@
+"""The browser app: wiring only. Behaviour lives on the screens; state on the main screen."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from reviewtui.core.config import Config, load_config, save_config
+from reviewtui.ui.providers import ReviewCommands, TagCommands
+from reviewtui.ui.screens.help import HelpScreen
+from reviewtui.ui.screens.main import MainScreen, SettingsChanged
+from reviewtui.ui.screens.problems import ProblemsScreen
+from reviewtui.ui.view_state import View
+
+READONLY_ENV = "REVIEWTUI_READONLY"
+
+
+class ReviewApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "reviewtui"
+    COMMANDS = App.COMMANDS | {ReviewCommands, TagCommands}
+    BINDINGS: list[BindingType] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit, from anywhere.", show=False, priority=True),
+        Binding("q", "quit", "Quit", id="app.q", tooltip="Quit (when no text box has focus).", priority=True),
+        Binding("slash", "focus_search", "Search", id="app.search", tooltip="Go to the search box.", priority=True),
+        Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show every key."),
+        Binding("exclamation_mark", "problems", "Problems", id="app.problems", tooltip="List files with problems."),
+    ]
+
+    def __init__(
+        self, root: Path, config: Config, *, lang: str | None = None, save: bool = True, read_only: bool = False
+    ) -> None:
+        super().__init__()
+        self.root = root
+        self.config = config
+        self.read_only = read_only
+        """A served session: no editor or pager, and settings are not saved."""
+        self._save = save and not read_only
+        self._view = View(sort=config.sort, descending=config.descending, lang=lang or config.lang)
+        if config.theme in self.available_themes:
+            self.theme = config.theme
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.root, self._view, site_base=self.config.site_base, allow_external=not self.read_only)
+
+    @property
+    def main(self) -> MainScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def remember(self, **changes: object) -> None:
+        """Change settings and save them (never fails: an unwritable config only loses the change)."""
+        self.config = self.config.with_changes(**changes)
+        if self._save:
+            save_config(self.config)
+
+    def watch_theme(self, theme: str) -> None:
+        if theme != self.config.theme:
+            self.remember(theme=theme)
+
+    @on(SettingsChanged)
+    def _settings(self, event: SettingsChanged) -> None:
+        new = event.view
+        changes: dict[str, object] = {"sort": new.sort, "descending": new.descending}
+        if new.lang != event.old.lang:
+            changes["lang"] = new.lang
+        self.remember(**changes)
+
+    def back_to_main(self) -> MainScreen:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        return self.main
+
+    def action_focus_search(self) -> None:
+        self.back_to_main().search_bar.focus()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_problems(self) -> None:
+        catalog = self.main.catalog
+        if catalog is None:
+            self.notify("Still loading; the problems are known once every file is read.", timeout=3)
+            return
+        if not isinstance(self.screen, ProblemsScreen):
+            self.push_screen(ProblemsScreen(catalog.problems, root=catalog.root, allow_external=not self.read_only))
+
+
+def make_app(root: Path, *, lang: str | None = None, config: Config | None = None) -> ReviewApp:
+    """The app on root. With a config given (tests), settings are not written back.
+
+    REVIEWTUI_READONLY=1 (set by `reviewtui serve` for visitors) turns off editor, pager and saving.
+    """
+    read_only = os.environ.get(READONLY_ENV, "") == "1"
+    if config is None:
+        return ReviewApp(root, load_config(), lang=lang, read_only=read_only)
+    return ReviewApp(root, config, lang=lang, save=False, read_only=read_only)
+
+
+def run(root: Path, *, lang: str | None = None) -> int:
+    app = make_app(root, lang=lang)
+    result = app.run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,382 @@
+"""The browser's main screen: search box, filters, results list, tag panel and detail pane.
+
+It owns the state (`view`, the catalog and the current results); the widgets below it only
+send messages up. Loading and searching run in thread workers, so typing never waits.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from reviewtui.core.catalog import Catalog, load_catalog
+from reviewtui.core.search import Hit, Results, SearchIndex
+from reviewtui.ui import navigation as nav
+from reviewtui.ui.messages import IndexFailed, IndexProgress, IndexReady
+from reviewtui.ui.view_state import KIND_FILTERS, LANG_FILTERS, PREFERRED, View, cycle
+from reviewtui.ui.widgets.results_list import ResultsHeader, ResultsList
+from reviewtui.ui.widgets.review_detail import ReviewDetail
+from reviewtui.ui.widgets.search_bar import SearchBar
+from reviewtui.ui.widgets.status_bar import StatusBar
+from reviewtui.ui.widgets.tag_filter import TagFilter
+
+WIDE = 110
+"""From this width the detail is a pane beside the list; below it, its own screen."""
+ROOMY = 100
+"""From this width the tag panel is shown unless the user hid it (`f`)..."""
+SPACIOUS = 150
+"""...but from WIDE it gives its room to the detail pane, up to this width."""
+DETAIL_DELAY = 0.12
+"""Seconds the highlight must rest before the detail pane follows it."""
+TAGS_DELAY = 0.15
+"""Seconds after the last keystroke before the tag counts are recounted."""
+
+
+@dataclass
+class SearchDone(Message):
+    """Results of one search, from the search thread."""
+
+    view: View
+    results: Results
+    keep: bool
+
+
+class MainScreen(Screen[None]):
+    AUTO_FOCUS = "#search"
+
+    BINDINGS: list[BindingType] = [
+        Binding(
+            "escape", "focus_results", "Results", id="main.results", tooltip="Back to the results list.", show=False
+        ),
+        Binding("t", "twin", "Twin", id="main.twin", tooltip="Show the review in the other language."),
+        Binding("c", "company", "Company", id="main.company", tooltip="Open the company's review."),
+        Binding("p", "products", "Products", id="main.products", tooltip="List the products of this company."),
+        Binding("s", "sort", "Sort", id="main.sort", tooltip="Sort by the next key."),
+        Binding("S", "sort(-1)", "Sort back", id="main.sort_back", tooltip="Sort by the previous key.", show=False),
+        Binding("r", "reverse", "Reverse", id="main.reverse", tooltip="Reverse the sort order.", show=False),
+        Binding("l", "lang_filter", "Lang", id="main.lang", tooltip="Show en and ja, only en, or only ja."),
+        Binding("L", "prefer_lang", "Prefer", id="main.prefer", tooltip="Language shown for twin rows.", show=False),
+        Binding("K", "kind_filter", "Kind", id="main.kind", tooltip="Products, companies, or both.", show=False),
+        Binding("f", "toggle_tags", "Tags", id="main.tags", tooltip="Show or hide the tag panel."),
+        Binding("x", "clear_filters", "Clear", id="main.clear", tooltip="Clear tag, language and kind filters."),
+        Binding("e", "edit", "Edit", id="main.edit", tooltip="Open the review's file in $EDITOR.", show=False),
+        Binding("v", "pager", "View", id="main.pager", tooltip="Open the review's file in $PAGER.", show=False),
+        Binding("o", "open_page", "Web", id="main.open", tooltip="Open the review's public page.", show=False),
+        Binding("y", "copy_page", "Copy URL", id="main.copy", tooltip="Copy the public page URL (OSC 52).", show=False),
+        Binding("w", "explain", "Why", id="main.explain", tooltip="Why the highlighted review matched.", show=False),
+    ]
+
+    view: var[View] = var(View, init=False)
+    """The query, filters and sort the list shows."""
+    show_tags: var[bool | None] = var(None, init=False)
+    """The tag panel: None follows the width, True/False is the user's choice."""
+
+    def __init__(self, root: Path, view: View, *, site_base: str, allow_external: bool = True) -> None:
+        super().__init__()
+        self.root = root
+        self.site_base = site_base
+        self.allow_external = allow_external
+        """False in served (read-only) sessions: no $EDITOR or $PAGER."""
+        self.set_reactive(MainScreen.view, view)
+        self.catalog: Catalog | None = None
+        self.index: SearchIndex | None = None
+        self.results: Results | None = None
+        self.searching = False
+        self._open_when_ready = False
+        self._detail_timer: Timer | None = None
+        self._tags_timer: Timer | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield SearchBar(self.view.query, id="search")
+        yield Static(self.view.describe(0, None), id="filters", markup=False)
+        with Horizontal(id="body"):
+            yield TagFilter(id="tags")
+            with Vertical(id="list-pane"):
+                yield ResultsHeader(id="results-header")
+                yield ResultsList(id="results")
+            yield ReviewDetail(site_base=self.site_base, allow_external=self.allow_external, id="detail")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def results_list(self) -> ResultsList:
+        return self.query_one(ResultsList)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
+
+    @property
+    def detail(self) -> ReviewDetail:
+        return self.query_one(ReviewDetail)
+
+    @property
+    def wide(self) -> bool:
+        return self.has_class("-wide")
+
+    def on_mount(self) -> None:
+        self._apply_width(self.app.size.width)
+        self._show_sort()
+        self.load()
+
+    def on_resize(self) -> None:
+        self._apply_width(self.size.width)
+
+    def on_screen_resume(self) -> None:
+        self._apply_width(self.app.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        was_wide = self.wide
+        self.set_class(width >= WIDE, "-wide")
+        tags = self.show_tags if self.show_tags is not None else ROOMY <= width < WIDE or width >= SPACIOUS
+        self.set_class(tags, "-tags")
+        if self.wide and not was_wide:
+            self._update_detail()
+
+    def watch_show_tags(self) -> None:
+        self._apply_width(self.size.width)
+        if self.show_tags and self.is_mounted:
+            self.query_one(TagFilter).focus()
+
+    # ------------------------------------------------------------------ loading
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="Indexing")
+    def load(self) -> None:
+        worker = get_current_worker()
+        start = time.perf_counter()
+        try:
+            catalog = load_catalog(
+                self.root,
+                progress=lambda done, total: self.post_message(IndexProgress(done, total)),
+                cancelled=lambda: worker.is_cancelled,
+            )
+            index = SearchIndex(catalog)
+        except Exception as exc:  # a bug, not a bad file: keep the app up and say so
+            self.post_message(IndexFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(IndexReady(catalog, index, time.perf_counter() - start))
+
+    @on(IndexProgress)
+    def _progress(self, event: IndexProgress) -> None:
+        self.query_one(StatusBar).progress(event.done, event.total)
+        self.results_list.set_placeholder(f"Loading… {event.done:,} of {event.total:,} files read")
+
+    @on(IndexReady)
+    def _ready(self, event: IndexReady) -> None:
+        self.catalog, self.index = event.catalog, event.index
+        self.detail.catalog = event.catalog
+        self.query_one(StatusBar).ready(event.catalog, event.seconds)
+        self.search()
+
+    @on(IndexFailed)
+    def _failed(self, event: IndexFailed) -> None:
+        self.query_one(StatusBar).failed(event.error)
+        self.results_list.set_placeholder("Nothing loaded.")
+
+    # ------------------------------------------------------------------ searching
+
+    def watch_view(self, old: View, new: View) -> None:
+        self.search(keep=old.query == new.query)
+        self._show_sort()
+        if (old.sort, old.descending, old.lang) != (new.sort, new.descending, new.lang):
+            self.app.post_message(SettingsChanged(old, new))
+
+    def search(self, keep: bool = False) -> None:
+        if self.index is None:
+            return
+        self.searching = True
+        self._search(self.index, self.view, keep)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="Searching")
+    def _search(self, index: SearchIndex, view: View, keep: bool) -> None:
+        results = index.search(view.query, **view.search_kwargs())
+        if not get_current_worker().is_cancelled:
+            self.post_message(SearchDone(view, results, keep))
+
+    @on(SearchDone)
+    def _search_done(self, event: SearchDone) -> None:
+        if event.view != self.view:
+            return  # a newer search is on its way
+        self.searching = False
+        self.results = event.results
+        self.results_list.show(event.results, keep=event.keep, placeholder=self._empty_text())
+        self._show_filters()
+        if self._tags_timer is not None:
+            self._tags_timer.stop()
+        self._tags_timer = self.set_timer(TAGS_DELAY, self._show_tags)
+        if self._open_when_ready:
+            self._open_when_ready = False
+            self.open_highlighted()
+
+    def _empty_text(self) -> str:
+        return "No matches. Press x to clear the filters." if self.view.is_filtered else "No matches."
+
+    def _show_filters(self) -> None:
+        results = self.results
+        line = self.view.describe(len(results.hits), results.total) if results else self.view.describe(0, None)
+        if results and results.messages:
+            line = Content.assemble(line, ("  ⚠ " + " ".join(results.messages), "bold"))
+        self.query_one("#filters", Static).update(line)
+
+    def _show_sort(self) -> None:
+        header = self.query_one(ResultsHeader)
+        header.sort, header.descending = self.view.sort, self.view.is_descending
+
+    def _show_tags(self) -> None:
+        if self.results is not None:
+            self.query_one(TagFilter).show(self.results.tag_counts(), self.view.tags)
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        if event.value != self.view.query:
+            self.view = replace(self.view, query=event.value)
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self) -> None:
+        if self.searching or self.results is None:
+            self._open_when_ready = True
+        else:
+            self.results_list.move_cursor(0)
+            self.open_highlighted()
+
+    @on(TagFilter.Changed)
+    def _tags_changed(self, event: TagFilter.Changed) -> None:
+        self.view = replace(self.view, tags=event.tags)
+
+    def set_query(self, query: str) -> None:
+        """Search for query from the list (a jump); focus goes to the results."""
+        self.search_bar.value = query
+        self.view = replace(self.view, query=query)
+        self.results_list.focus()
+
+    # ------------------------------------------------------------------ detail
+
+    @on(ResultsList.Highlighted)
+    def _highlighted(self, event: ResultsList.Highlighted) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        if self.wide:
+            self._detail_timer = self.set_timer(DETAIL_DELAY, self._update_detail)
+
+    def _update_detail(self) -> None:
+        hit = self.results_list.highlighted
+        review = hit.review if hit else None
+        if self.detail.review is not review:
+            self.detail.review = review
+
+    @on(ReviewDetail.JumpTo)
+    def _pane_jump(self, event: ReviewDetail.JumpTo) -> None:
+        event.stop()
+        nav.open_detail_screen(self, event.review)
+
+    @on(ReviewDetail.ListProducts)
+    def _pane_products(self, event: ReviewDetail.ListProducts) -> None:
+        event.stop()
+        nav.products(self, event.company)
+
+    @on(ResultsList.Selected)
+    def _selected(self, event: ResultsList.Selected) -> None:
+        self.open_highlighted()
+
+    def open_highlighted(self) -> None:
+        """Enter: the detail pane takes focus when wide; the detail screen opens when narrow."""
+        hit = self.results_list.highlighted
+        if hit is None:
+            self.app.notify("Nothing to open: no review matches.", severity="warning")
+            return
+        if self.wide:
+            self._update_detail()
+            self.detail.focus()
+        else:
+            nav.open_detail_screen(self, hit.review)
+
+    @property
+    def current(self) -> Hit | None:
+        return self.results_list.highlighted
+
+    # ------------------------------------------------------------------ actions
+
+    def action_focus_results(self) -> None:
+        self.results_list.focus()
+
+    def action_cursor_down(self) -> None:
+        self.results_list.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.results_list.action_cursor_up()
+
+    def action_sort(self, step: int = 1) -> None:
+        self.view = self.view.next_sort(step)
+
+    def action_reverse(self) -> None:
+        self.view = self.view.reversed()
+
+    def action_lang_filter(self) -> None:
+        self.view = replace(self.view, only_lang=cycle(LANG_FILTERS, self.view.only_lang))
+
+    def action_prefer_lang(self) -> None:
+        self.view = replace(self.view, lang=cycle(PREFERRED, self.view.lang))
+
+    def action_kind_filter(self) -> None:
+        self.view = replace(self.view, kind=cycle(KIND_FILTERS, self.view.kind))
+
+    def action_clear_filters(self) -> None:
+        if not self.view.is_filtered:
+            self.app.notify("No filters are set.", timeout=2)
+        self.view = self.view.cleared()
+
+    def action_toggle_tags(self) -> None:
+        self.show_tags = not self.has_class("-tags")
+
+    def action_twin(self) -> None:
+        nav.twin(self)
+
+    def action_company(self) -> None:
+        nav.company(self)
+
+    def action_products(self) -> None:
+        nav.products(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "pager"):
+            return self.allow_external
+        return True
+
+    def action_edit(self) -> None:
+        nav.external(self, "editor")
+
+    def action_pager(self) -> None:
+        nav.external(self, "pager")
+
+    def action_open_page(self) -> None:
+        nav.page_link(self, copy=False)
+
+    def action_copy_page(self) -> None:
+        nav.page_link(self, copy=True)
+
+    def action_explain(self) -> None:
+        nav.explain(self)
+
+
+@dataclass
+class SettingsChanged(Message):
+    """Sort or preferred language changed: the app saves them."""
+
+    old: View
+    view: View

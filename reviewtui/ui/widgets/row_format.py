@@ -1,0 +1,145 @@
+"""How one result row looks: column widths for a given width, and the row painted as a Strip.
+
+Pure functions of (hit, width, styles), so they are cheap to cache and easy to test.
+File text only ever becomes Segment text here, never markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, get_character_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from reviewtui.core.search import Hit
+
+_EIGHTHS = " ▏▎▍▌▋▊▉█"
+SCORE_BAR = 5
+"""Cells of the small overall-score bar (one cell per point of 0..5)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Cell widths of each column; 0 hides a column."""
+
+    name: int
+    company: int
+    lang: int
+    score: int
+    price: int
+
+    @classmethod
+    def fit(cls, width: int) -> Columns:
+        lang, score = 5, 4 + SCORE_BAR
+        price = 11 if width >= 56 else 0
+        company = 16 if width >= 90 else 12 if width >= 64 else 0
+        fixed = 2 + lang + 1 + score + 1 + (price + 1 if price else 0) + (company + 1 if company else 0)
+        return cls(max(4, width - fixed), company, lang, score, price)
+
+
+@dataclass(frozen=True, slots=True)
+class RowStyles:
+    base: Style
+    cursor: Style
+    match: Style
+    dim: Style
+    high: Style
+    mid: Style
+    low: Style
+
+
+def fit_text(text: str, width: int) -> tuple[str, bool]:
+    """Cut text to at most width cells; True when it was cut (an ellipsis is then added)."""
+    if cell_len(text) <= width:
+        return text, False
+    out, used = [], 0
+    for char in text:
+        size = get_character_cell_size(char)
+        if used + size > width - 1:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + "…", True
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    text, _ = fit_text(text, width)
+    gap = " " * (width - cell_len(text))
+    return gap + text if right else text + gap
+
+
+def score_bar(value: float, cells: int = SCORE_BAR, top: float = 5.0) -> str:
+    """A bar whose length reads without colour: value/top of `cells`, in eighths."""
+    eighths = round(max(0.0, min(value, top)) / top * cells * 8)
+    full, part = divmod(eighths, 8)
+    bar = "█" * full + (_EIGHTHS[part] if part else "")
+    return bar + " " * (cells - len(bar))
+
+
+def score_style(value: float, styles: RowStyles) -> Style:
+    return styles.high if value >= 3.5 else styles.mid if value >= 2.5 else styles.low
+
+
+def name_segments(name: str, highlights: tuple[int, ...], width: int, base: Style, match: Style) -> list[Segment]:
+    """The name cut to width cells, matched characters in the match style, padded to width."""
+    shown, cut = fit_text(name, width)
+    if cut:
+        shown = shown[:-1]
+    marked = set(highlights)
+    segments: list[Segment] = []
+    run: list[str] = []
+    run_matched = False
+    for index, char in enumerate(shown):
+        matched = index in marked
+        if run and matched != run_matched:
+            segments.append(Segment("".join(run), base + match if run_matched else base))
+            run = []
+        run.append(char)
+        run_matched = matched
+    if run:
+        segments.append(Segment("".join(run), base + match if run_matched else base))
+    used = cell_len(shown)
+    tail = ("…" if cut else "") + " " * (width - used - (1 if cut else 0))
+    segments.append(Segment(tail, base))
+    return segments
+
+
+def render_row(hit: Hit, width: int, styles: RowStyles, *, cursor: bool) -> Strip:
+    """One row, exactly width cells wide; the cursor row also carries a ▶ marker (never colour alone)."""
+    cols = Columns.fit(width)
+    review = hit.review
+    base = styles.cursor if cursor else styles.base
+    dim = base + styles.dim if not cursor else base
+    segments = [Segment("▶ " if cursor else "  ", base)]
+    segments += name_segments(review.target_name, hit.highlights, cols.name, base, styles.match)
+    if cols.company:
+        who = "(company)" if review.kind == "company" else review.company_id
+        segments.append(Segment(" " + pad(who, cols.company), dim))
+    lang = review.lang + ("/" + hit.twin.lang if hit.twin else "")
+    segments.append(Segment(" " + pad(lang, cols.lang), dim))
+    overall = review.rating.overall
+    segments.append(Segment(f" {overall:3.1f} ", base))
+    segments.append(Segment(score_bar(overall), base + score_style(overall, styles)))
+    if cols.price:
+        price = review.price.format() if review.price else "—"
+        segments.append(Segment(" " + pad(price, cols.price, right=True), base))
+    return Strip(segments).adjust_cell_length(width, base)
+
+
+def header_text(cols: Columns, sort: str, descending: bool) -> str:
+    """The column titles, with an arrow on the column the list is sorted by."""
+    arrow = " ▼" if descending else " ▲"
+
+    def title(name: str, key: str) -> str:
+        return name + (arrow if sort == key else "")
+
+    parts = ["  " + pad(title("Name", "name"), cols.name)]
+    if cols.company:
+        parts.append(pad("Company", cols.company))
+    parts.append(pad("Lang", cols.lang))
+    parts.append(pad(title("Score", "overall"), cols.score))
+    if cols.price:
+        parts.append(pad(title("Price", "price"), cols.price, right=True))
+    return " ".join(parts)

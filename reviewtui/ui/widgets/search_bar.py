@@ -1,0 +1,30 @@
+"""The search box: an Input that never takes `/` (that key always means "go to the search box")."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+from textual.widgets import Input
+
+PLACEHOLDER = "Search: name, model, tag:DAC, price<300 …  (/ from anywhere)"
+
+
+class SearchBar(Input):
+    """Typing here searches as you type; Enter opens the top result, Esc goes to the results."""
+
+    BINDINGS: list[BindingType] = [
+        Binding(
+            "down", "screen.cursor_down", "Next", id="search.down", tooltip="Move the results cursor down.", show=False
+        ),
+        Binding(
+            "up", "screen.cursor_up", "Previous", id="search.up", tooltip="Move the results cursor up.", show=False
+        ),
+    ]
+
+    def __init__(self, value: str = "", *, id: str | None = None) -> None:
+        super().__init__(value, placeholder=PLACEHOLDER, id=id, select_on_focus=False)
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        # Leaves `/` to the app's binding, so it is never typed into the box.
+        if character == "/":
+            return False
+        return super().check_consume_key(key, character)
