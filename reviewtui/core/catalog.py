@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -9,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewtui.core.model import ParseResult, Problem, Review
-from reviewtui.core.parse import parse_bytes
+from reviewtui.core.parse import MAX_FILE_BYTES, parse_bytes, too_large
+from reviewtui.core.text import clean
 
 #: Called with (files done, files in all) while loading.
 Progress = Callable[[int, int], None]
@@ -34,70 +36,162 @@ class FileEntry:
 class Scan:
     files: list[FileEntry]
     problems: list[Problem]
+    unusable: int = 0
+    """`.md` entries that are not regular files (pipes, dangling or looping links); each has a problem."""
 
 
-def _walk(directory: Path, root: Path, seen: set[tuple[int, int]], out: Scan) -> None:
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _unusable(path: Path, rel: str) -> Problem:
+    """Why a `.md` entry that is neither a regular file nor a folder cannot be read."""
     try:
-        info = directory.stat()
-    except OSError:
-        return
-    key = (info.st_dev, info.st_ino)
-    if key in seen:  # a symlink loop, or the same folder reached twice
-        return
-    seen.add(key)
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            try:
+                target = clean(os.readlink(path))[:120]
+            except OSError:
+                target = "?"
+            return Problem(rel, None, "error", f"This is a symbolic link to {target!r}, which does not exist.")
+        return Problem(rel, None, "error", "The file vanished while the folder was being read.")
     except OSError as exc:
-        rel = directory.relative_to(root).as_posix() if directory != root else "."
-        out.problems.append(Problem(rel, None, "error", f"The folder could not be read: {exc.strerror or exc}."))
-        return
-    for entry in entries:
-        path = Path(entry.path)
+        if exc.errno == errno.ELOOP:
+            return Problem(rel, None, "error", "This is a symbolic link that loops back on itself.")
+        return Problem(rel, None, "error", f"The file could not be read: {exc.strerror or exc}.")
+    return Problem(rel, None, "error", f"This is {_kind_of(mode)}, not a file; it was skipped.")
+
+
+def _os_message(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "The file vanished while the folder was being read."
+    return f"The file could not be read: {exc.strerror or exc}."
+
+
+def _inside(real: str, tops: list[str]) -> bool:
+    return any(real == top or real.startswith(top.rstrip(os.sep) + os.sep) for top in tops)
+
+
+def _walk(top: Path, root: Path, tops: list[str], seen: set[tuple[int, int]], out: Scan) -> None:
+    """Depth first, without recursion: a tree can be deeper than Python's recursion limit."""
+    stack = [top]
+    while stack:
+        directory = stack.pop()
         try:
-            is_dir = entry.is_dir()
-            is_file = entry.is_file()
+            info = directory.stat()
         except OSError:
             continue
-        if is_dir:
-            if entry.name not in _SKIP_DIRS and not entry.name.startswith("."):
-                _walk(path, root, seen, out)
-        elif is_file and entry.name.lower().endswith(".md"):
+        key = (info.st_dev, info.st_ino)
+        if key in seen:  # a symlink loop, or the same folder reached twice
+            continue
+        seen.add(key)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            rel = directory.relative_to(root).as_posix() if directory != root else "."
+            out.problems.append(Problem(rel, None, "error", f"The folder could not be read: {exc.strerror or exc}."))
+            continue
+        folders: list[Path] = []
+        for entry in entries:
+            path = Path(entry.path)
             try:
-                st = entry.stat()
-            except OSError as exc:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:
+                is_dir = is_file = False
+            if is_dir:
+                if entry.name in _SKIP_DIRS or entry.name.startswith("."):
+                    continue
+                if entry.is_symlink() and not _inside(os.path.realpath(path), tops):
+                    rel = path.relative_to(root).as_posix()
+                    message = "This folder is a symbolic link to a place outside the collection; it was not followed."
+                    out.problems.append(Problem(rel, None, "warning", message))
+                    continue
+                folders.append(path)
+            elif entry.name.lower().endswith(".md"):
                 rel = path.relative_to(root).as_posix()
-                out.problems.append(Problem(rel, None, "error", f"The file could not be read: {exc.strerror or exc}."))
-                continue
-            if stat.S_ISREG(st.st_mode):
-                out.files.append(FileEntry(path, path.relative_to(root).as_posix(), st.st_mtime_ns, st.st_size))
+                if not is_file:
+                    out.problems.append(_unusable(path, rel))
+                    out.unusable += 1
+                    continue
+                try:
+                    st = entry.stat()
+                except FileNotFoundError:
+                    out.problems.append(
+                        Problem(rel, None, "error", "The file vanished while the folder was being read.")
+                    )
+                    out.unusable += 1
+                    continue
+                except OSError as exc:
+                    out.problems.append(
+                        Problem(rel, None, "error", f"The file could not be read: {exc.strerror or exc}.")
+                    )
+                    out.unusable += 1
+                    continue
+                out.files.append(FileEntry(path, rel, st.st_mtime_ns, st.st_size))
+        stack.extend(reversed(folders))
 
 
 def scan(root: Path) -> Scan:
-    """Find review files: only `_products/` and `_companies/` when the root has them, else every .md."""
+    """Find review files: only `_products/` and `_companies/` when the root has them, else every .md.
+
+    Symbolic links are followed inside the collection (loops are cut); a linked folder that leads
+    outside it is reported and not entered. Pipes, sockets and dangling links become problems.
+    """
     out = Scan([], [])
     seen: set[tuple[int, int]] = set()
     layout = [root / name for name in LAYOUT_DIRS if (root / name).is_dir()]
-    for directory in layout or [root]:
-        _walk(directory, root, seen, out)
+    starts = layout or [root]
+    tops = [os.path.realpath(root), *(os.path.realpath(d) for d in starts)]
+    for directory in starts:
+        _walk(directory, root, tops, seen, out)
     out.files.sort(key=lambda f: f.rel)
     return out
 
 
+def _error(entry: FileEntry, message: str) -> ParseResult:
+    return ParseResult(None, [Problem(entry.rel, None, "error", message)])
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+
+
 def read_file(entry: FileEntry) -> ParseResult:
-    """Read and parse one file; any OS trouble becomes an error Problem."""
+    """Read and parse one file; any OS trouble becomes an error Problem.
+
+    The file is opened without blocking and checked again once open: it may have been replaced by
+    a pipe, or grown, since the scan. At most MAX_FILE_BYTES + 1 bytes are ever read.
+    """
+    if entry.size > MAX_FILE_BYTES:
+        return _error(entry, too_large(entry.size))
     try:
-        with open(entry.path, "rb") as handle:
-            data = handle.read(64 * 1024 * 1024 + 1)
-    except FileNotFoundError:
-        return ParseResult(
-            None, [Problem(entry.rel, None, "error", "The file vanished while the folder was being read.")]
-        )
+        fd = os.open(entry.path, _OPEN_FLAGS)
     except IsADirectoryError:
-        return ParseResult(None, [Problem(entry.rel, None, "error", "This is a folder, not a file.")])
+        return _error(entry, "This is a folder, not a file.")
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return ParseResult(None, [Problem(entry.rel, None, "error", f"The file could not be read: {reason}.")])
-    return parse_bytes(data, entry.rel)
+        return _error(entry, _os_message(exc))
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return _error(entry, f"This is {_kind_of(info.st_mode)}, not a file; it was skipped.")
+            if info.st_size > MAX_FILE_BYTES:
+                return _error(entry, too_large(info.st_size))
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return _error(entry, _os_message(exc))
+    try:
+        return parse_bytes(data, entry.rel)
+    except Exception as exc:  # a last resort: one file must never stop the rest (tests call parse_bytes directly)
+        name = type(exc).__name__
+        return _error(entry, f"reviewtui failed on this file ({name}); please report it with the file attached.")
 
 
 @dataclass
@@ -208,4 +302,4 @@ def load_catalog(
         problems.extend(result.problems)
         if result.review is not None:
             reviews.append(result.review)
-    return Catalog(root, reviews, problems, len(found.files))
+    return Catalog(root, reviews, problems, len(found.files) + found.unusable)

@@ -35,8 +35,30 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(8, len(sample) // 20)
 
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+
+
 def decode(data: bytes) -> Decoded:
-    """UTF-8 (with or without BOM) silently; other encodings when detected with confidence."""
+    """UTF-8 (with or without BOM) silently; other encodings when recognised with confidence.
+
+    Policy: a file in another encoding that is recognised with confidence (Shift_JIS, EUC-JP,
+    ISO-2022-JP, Latin-1, Windows-1252, UTF-16 with a BOM...) is read, and the caller reports a
+    warning naming the encoding; the review is kept. Anything else is an error.
+    """
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return Decoded(None, error=f"The file starts like {label} text but is not valid {label}.")
+            if "\x00" in text:
+                return Decoded(None, error="The file holds NUL characters, so it looks binary, not like a text file.")
+            return Decoded(text.removeprefix("\ufeff"), encoding=label)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -44,6 +66,11 @@ def decode(data: bytes) -> Decoded:
     else:
         if "\x00" in text:
             return Decoded(None, error="The file holds NUL bytes, so it looks binary, not like a text file.")
+        if "\x1b$" in text and text.isascii():  # ISO-2022-JP is 7-bit: it decodes as ASCII full of escapes
+            try:
+                return Decoded(data.decode("iso2022_jp"), encoding="ISO-2022-JP")
+            except UnicodeDecodeError:
+                pass
         return Decoded(text)
     if _looks_binary(data):
         return Decoded(None, error="The file is binary data, not text.")
@@ -54,24 +81,63 @@ def decode(data: bytes) -> Decoded:
     return Decoded(text, encoding=name)
 
 
+def _is_japanese(char: str) -> bool:
+    code = ord(char)
+    return 0x3000 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0xFF01 <= code <= 0xFF9F or 0x3400 <= code <= 0x4DBF
+
+
+def _japanese(text: str) -> tuple[int, int]:
+    """(kana count, other non-ASCII count): Japanese text is kana and kanji, not stray symbols."""
+    kana = other = 0
+    for char in text:
+        if char.isascii():
+            continue
+        if "\u3041" <= char <= "\u30fa":
+            kana += 1
+        elif not _is_japanese(char):
+            other += 1
+    return kana, other
+
+
+def _western(text: str) -> bool:
+    """Mostly ASCII, and every other character a printable Latin-1/Windows-1252 one."""
+    extra = sum(1 for c in text if not c.isascii())
+    letters = sum(1 for c in text if c.isalpha())
+    return 0 < extra <= max(1, letters // 4) and all(c.isascii() or c.isprintable() for c in text)
+
+
 def _detect(data: bytes) -> tuple[str, str] | None:
-    # Japanese legacy encodings first: a strict decode that succeeds and yields kana is convincing.
+    # Japanese legacy encodings first: a strict decode that yields kana and little else is convincing.
+    best: tuple[int, str, str] | None = None
     for codec, label in (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP")):
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        if any("\u3040" <= c <= "\u30ff" for c in text):
-            return label, text
+        kana, other = _japanese(text)
+        if kana and other <= kana // 10 and (best is None or kana > best[0]):
+            best = (kana, label, text)
+    if best is not None:
+        return best[1], best[2]
+    # Western European: Latin-1 when no byte falls in 0x80..0x9F, else Windows-1252.
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if _western(text):
+            return ("Windows-1252" if any(0x80 <= b <= 0x9F for b in data) else "Latin-1"), text
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - charset-normalizer is a dependency
         return None
-    best = from_bytes(data[:200_000]).best()
-    if best is None or best.chaos > 0.2:
+    found = from_bytes(data[:200_000]).best()
+    if found is None or found.chaos > 0.2:
         return None
-    codec = best.encoding
-    label = _LABELS.get(codec, codec.replace("_", "-").upper())
+    codec = found.encoding
+    label = _LABELS.get(codec) or (
+        f"Windows-{codec[2:]}" if codec.startswith("cp125") else codec.replace("_", "-").upper()
+    )
     try:
         return label, data.decode(codec)
     except (UnicodeDecodeError, LookupError):

@@ -21,9 +21,64 @@ except AttributeError:  # pragma: no cover
     _Base = yaml.SafeLoader
 
 
+MAX_MERGED = 10_000
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 class _Loader(_Base):  # type: ignore[misc,valid-type]
     """SafeLoader without the timestamp resolver: dates stay strings and are checked by us
-    (PyYAML raises ValueError, not YAMLError, on an impossible date)."""
+    (PyYAML raises ValueError, not YAMLError, on an impossible date).
+
+    Merge keys (`<<: *anchor`) are bounded: before PyYAML 6.0.3 a few lines of nested merges
+    expanded exponentially ("billion laughs" through merges). Plain aliases are safe: they load as
+    shared objects, and the parser never turns a container into text (see `_describe`)."""
+
+    def flatten_mapping(self, node: Any) -> None:
+        if any(key.tag == _MERGE_TAG for key, _ in node.value):
+            sizes = self.__dict__.setdefault("_merge_sizes", {})
+            if _merged_size(node, sizes) > MAX_MERGED:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"its merge keys (<<) would copy more than {MAX_MERGED:,} entries", node.start_mark
+                )
+        super().flatten_mapping(node)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if "duplicates" not in self.__dict__:  # the first mapping built is the front matter itself
+            self.duplicates = _duplicate_keys(node)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _duplicate_keys(node: Any) -> list[tuple[str, int, int]]:
+    """(key, line of its first use, line of the repeat), lines counted from 0 in the YAML."""
+    seen: dict[str, int] = {}
+    found: list[tuple[str, int, int]] = []
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE_TAG:
+            if key.value in seen:
+                found.append((key.value, seen[key.value], key.start_mark.line))
+            else:
+                seen[key.value] = key.start_mark.line
+    return found
+
+
+def _merged_size(node: Any, sizes: dict[int, int]) -> int:
+    """How many entries a mapping holds once its merge keys are expanded (an upper bound)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = 0  # a mapping that merges itself adds nothing
+    total = 0
+    for key, value in node.value:
+        if key.tag != _MERGE_TAG:
+            total += 1
+            continue
+        for sub in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+            if isinstance(sub, yaml.MappingNode):
+                total += _merged_size(sub, sizes)
+        if total > MAX_MERGED:
+            break
+    sizes[id(node)] = total
+    return total
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -32,6 +87,10 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+#: Real front matter is about 1 KB; 5,000 tags or a 10,000-character title still fit easily.
+MAX_FRONT_MATTER = 256 * 1024
+#: Warnings listed per file; the rest are counted in one last warning.
+MAX_WARNINGS = 30
 HUGE_TEXT = 1000
 HUGE_SUMMARY = 5000
 HUGE_TAGS = 200
@@ -45,9 +104,20 @@ class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.warnings = 0
 
     def add(self, severity: Severity, message: str, line: int | None = None) -> None:
+        if severity == "warning":
+            self.warnings += 1
+            if self.warnings > MAX_WARNINGS:
+                return
         self.problems.append(Problem(self.path, line, severity, message))
+
+    def finish(self) -> None:
+        hidden = self.warnings - MAX_WARNINGS
+        if hidden > 0:
+            more = f"{hidden:,} more warning{'s' * (hidden != 1)}"
+            self.problems.append(Problem(self.path, None, "warning", f"{more} about this file are not listed."))
 
     @property
     def failed(self) -> bool:
@@ -73,14 +143,18 @@ def path_hints(path: str) -> dict[str, str]:
     return hints
 
 
+def too_large(size: int) -> str:
+    """The message for a file of `size` bytes, over MAX_FILE_BYTES."""
+    return (
+        f"The file is {size / 1024 / 1024:.1f} MB, larger than the {MAX_FILE_BYTES // 1024 // 1024} MB a review may be."
+    )
+
+
 def parse_bytes(data: bytes, path: str) -> ParseResult:
     """Parse a file's bytes. Never raises: everything wrong becomes a Problem."""
     check = _Checker(path)
     if len(data) > MAX_FILE_BYTES:
-        size = len(data) / 1024 / 1024
-        check.add(
-            "error", f"The file is {size:.1f} MB, larger than the {MAX_FILE_BYTES // 1024 // 1024} MB a review may be."
-        )
+        check.add("error", too_large(len(data)))
         return ParseResult(None, check.problems)
     decoded = decode(data)
     if decoded.text is None:
@@ -88,16 +162,22 @@ def parse_bytes(data: bytes, path: str) -> ParseResult:
         return ParseResult(None, check.problems)
     if decoded.encoding:
         check.add("warning", f"The file is not UTF-8; it was read as {decoded.encoding}.")
-    try:
-        return _parse_text(decoded.text, check)
-    except RecursionError:
-        check.add("error", "The front matter is nested too deeply to read.")
-        return ParseResult(None, check.problems)
+    return _parse_guarded(decoded.text, check)
 
 
 def parse_text(text: str, path: str) -> ParseResult:
-    check = _Checker(path)
-    return _parse_text(text.removeprefix("\ufeff"), check)
+    """Parse text already decoded. Never raises: everything wrong becomes a Problem."""
+    return _parse_guarded(text.removeprefix("\ufeff"), _Checker(path))
+
+
+def _parse_guarded(text: str, check: _Checker) -> ParseResult:
+    try:
+        result = _parse_text(text, check)
+    except RecursionError:
+        check.add("error", "The front matter is nested too deeply to read.")
+        result = ParseResult(None, check.problems)
+    check.finish()
+    return result
 
 
 def _parse_text(text: str, check: _Checker) -> ParseResult:
@@ -132,26 +212,81 @@ def _parse_text(text: str, check: _Checker) -> ParseResult:
 
 
 def _load_yaml(head: str, first_line: int, check: _Checker) -> dict[str, Any] | None:
+    """The front matter as a dict, or None after adding an error. `first_line` is head's line in the file."""
+    if len(head) > MAX_FRONT_MATTER:
+        check.add(
+            "error",
+            f"The front matter is {len(head):,} characters long, more than the {MAX_FRONT_MATTER:,} a review may have.",
+            first_line - 1,
+        )
+        return None
+    loader = _Loader(head)
     try:
-        meta = yaml.load(head, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        meta = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
-        what = exc.problem or exc.context or "it could not be parsed"
-        hint = " (YAML does not allow tabs for indentation)" if "\t" in head and "tab" in str(exc).lower() else ""
-        check.add("error", f"The front matter is not valid YAML: {clean(what)}{hint}.", line)
+        check.add("error", _yaml_message(exc, head, mark.line if mark is not None else None), line)
         return None
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; libyaml counts UTF-8 bytes
+        before = head.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n")
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        check.add(
+            "error",
+            f"The front matter holds the control character U+{code:04X}, which YAML does not allow "
+            "(write it as an escape inside double quotes, or remove it).",
+            first_line + before,
+        )
+        return None
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):  # Python refuses ints of more than 4,300 digits
+            message = "The front matter holds a number with more than 4,300 digits, too long to read."
+        else:
+            message = f"The front matter is not valid YAML: {clean(str(exc))[:200]}."
+        check.add("error", message, first_line)
+        return None
+    except (yaml.YAMLError, TypeError, OverflowError) as exc:
         check.add("error", f"The front matter is not valid YAML: {clean(str(exc))[:200]}.", first_line)
         return None
+    finally:
+        loader.dispose()
     if meta is None:
         check.add("error", "The front matter is empty.", first_line - 1)
         return None
     if not isinstance(meta, dict):
-        kind = "a list" if isinstance(meta, list) else f"a single {type(meta).__name__} value"
-        check.add("error", f"The front matter is {kind}, not a mapping of keys to values.", first_line)
+        check.add("error", f"The front matter is {_describe(meta)}, not a set of `key: value` lines.", first_line)
         return None
+    for key, first, repeat in loader.__dict__.get("duplicates", ()):
+        check.add(
+            "warning",
+            f"The key {clean(key)[:40]!r} appears more than once in the front matter "
+            f"(first on line {first_line + first}); the last value is used.",
+            first_line + repeat,
+        )
     return {str(k): v for k, v in meta.items()}
+
+
+_UNKNOWN_TAG = re.compile(r"could not determine a constructor for the tag '([^']*)'")
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, head: str, line: int | None) -> str:
+    """A sentence for a YAML error; `line` counts from 0 in the YAML."""
+    problem = exc.problem or exc.context or "it could not be parsed"
+    tag = _UNKNOWN_TAG.search(problem)
+    if tag:
+        name = clean(tag.group(1).replace("tag:yaml.org,2002:", "!!"))[:80]
+        return f"The front matter uses the YAML tag {name}, which a review may not use."
+    if "unhashable key" in problem:
+        return "The front matter uses a list or a mapping as a key; keys must be plain names."
+    if "merge keys" in problem:
+        return f"The front matter is not read: {problem}."
+    if "nesting depth" in problem:
+        return "The front matter is nested too deeply to read."
+    text = head.split("\n")[line] if line is not None and 0 <= line < head.count("\n") + 1 else ""
+    if "\t" in text and ("tab" in problem or "cannot start any token" in problem):
+        return "The front matter is not valid YAML: it indents with a tab, and YAML allows only spaces."
+    context = f" ({clean(exc.context)})" if exc.context and exc.problem else ""
+    return f"The front matter is not valid YAML: {clean(problem)}{context}."
 
 
 def _key_lines(lines: list[str], first_line: int) -> dict[str, int]:
@@ -179,12 +314,16 @@ def _build(meta: dict[str, Any], key_lines: dict[str, int], body: str, body_line
 
     title = _text_field(meta, "title")
     target = _text_field(meta, "target_name")
-    if title is None and target is None:
+    if meta.get("title") is None and meta.get("target_name") is None:
         check.add("error", "The front matter has neither a title nor a target_name.", None)
-    elif title is None:
-        check.add("error", "The front matter has no title.", None)
-    elif target is None:
-        check.add("error", "The front matter has no target_name.", line("title"))
+    else:
+        for name, value in (("title", title), ("target_name", target)):
+            raw = meta.get(name)
+            if raw is None:
+                check.add("error", f"The front matter has no {name}.", None)
+            elif value is None:
+                what = "empty" if isinstance(raw, str) else f"{_describe(raw)}, not text"
+                check.add("error", f"The {name} is {what}.", line(name))
     for name, value in (("title", title), ("target_name", target)):
         if value and len(value) > HUGE_TEXT:
             check.add("warning", f"The {name} is {len(value):,} characters long, which is unusually large.", line(name))
@@ -196,7 +335,8 @@ def _build(meta: dict[str, Any], key_lines: dict[str, int], body: str, body_line
     if lang not in ("en", "ja"):
         guess = hints.get("lang") or script_of(f"{title} {_text_field(meta, 'summary') or ''} {body[:2000]}") or "en"
         if "lang" in meta:
-            check.add("warning", f"The lang {lang!r} is not en or ja; it is treated as {guess}.", line("lang"))
+            shown = repr(lang[:40]) if lang is not None else _describe(meta["lang"])
+            check.add("warning", f"The lang {shown} is not en or ja; it is treated as {guess}.", line("lang"))
         lang = guess
     company_id = _derived(meta, "company_id", hints, line, check) or ""
     ref = _derived(meta, "ref", hints, line, check) or hints["ref"]
@@ -259,16 +399,45 @@ def _kind(value: Any, hints: dict[str, str], line: int | None, check: _Checker) 
         if "kind" not in hints:
             check.add("warning", f"The front matter has no layout; the review is read as a {fallback}.", None)
     else:
-        check.add(
-            "warning",
-            f"The layout {clean(str(value))[:40]!r} is neither product nor company; read as a {fallback}.",
-            line,
-        )
+        shown = repr(clean(value)[:40]) if isinstance(value, str) else _describe(value)
+        check.add("warning", f"The layout {shown} is neither product nor company; read as a {fallback}.", line)
     return fallback
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite int or float (not a bool); ints too large for a float are not numbers here."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond 1e308
+        return False
+
+
+def _describe(value: Any) -> str:
+    """A short phrase for a value in a message. Never str() of a container: YAML aliases can make a
+    small file load as a list that would print as gigabytes ("billion laughs")."""
+    if isinstance(value, bool):
+        return f"the yes/no value {'true' if value else 'false'}"
+    if isinstance(value, int):
+        digits = len(str(abs(value))) if abs(value) < 10**100 else None
+        return f"the number {value}" if digits is not None and digits <= 20 else "a number with over 20 digits"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN (not a number)"
+        return f"the number {value:g}" if math.isfinite(value) else "infinite"
+    if isinstance(value, str):
+        shown = clean(value[:40]) + ("…" if len(value) > 40 else "")
+        return f"the text {shown!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bytes):
+        return "binary data"
+    if value is None:
+        return "empty"
+    return f"a {type(value).__name__}"
 
 
 def _rating(value: Any, line: int | None, check: _Checker) -> Rating | None:
@@ -276,20 +445,28 @@ def _rating(value: Any, line: int | None, check: _Checker) -> Rating | None:
         check.add("error", "The front matter has no rating; expected six numbers [overall, five criteria].", line)
         return None
     if not isinstance(value, list):
-        check.add("error", "The rating is not a list; expected six numbers [overall, five criteria].", line)
+        check.add(
+            "error", f"The rating is {_describe(value)}, not a list of six numbers [overall, five criteria].", line
+        )
         return None
     if len(value) != 6:
-        check.add("error", f"The rating has {len(value)} numbers, expected 6 (overall and five criteria).", line)
+        numbers = f"{len(value)} number{'s' * (len(value) != 1)}"
+        check.add("error", f"The rating has {numbers}, expected 6 (overall and five criteria).", line)
         return None
     bad = [i for i, v in enumerate(value) if not _is_number(v)]
     if bad:
-        shown = clean(repr(value[bad[0]]))[:30]
-        check.add("error", f"The rating's entry {bad[0] + 1} ({shown}) is not a number.", line)
+        what = _describe(value[bad[0]])
+        check.add("error", f"The rating's entry {bad[0] + 1} is {what}; each entry must be a plain number.", line)
         return None
     numbers = [float(v) for v in value]
-    out_of_range = [v for v in numbers[1:] if not 0.0 <= v <= 1.0]
+    out_of_range = [i for i, v in enumerate(numbers) if i and not 0.0 <= v <= 1.0]
     if out_of_range:
-        check.add("error", f"A rating criterion is {out_of_range[0]:g}; each criterion must be between 0 and 1.", line)
+        i = out_of_range[0]
+        check.add(
+            "error",
+            f"The rating's entry {i + 1} is {numbers[i]:g}; each of the five criteria must be between 0 and 1.",
+            line,
+        )
         return None
     total = sum(numbers[1:])
     if abs(total - numbers[0]) > OVERALL_TOLERANCE:
@@ -304,7 +481,10 @@ def _date(value: Any, line: int | None, check: _Checker) -> str | None:
     if value is None:
         check.add("warning", "The front matter has no date.", None)
         return None
-    text = str(value).strip()
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        check.add("warning", f"The date is {_describe(value)}, not a date (expected YYYY-MM-DD).", line)
+        return None
+    text = str(value).strip() if isinstance(value, str) or abs(value) < 10**100 else ""
     match = _DATE.match(text)
     if match:
         try:
@@ -320,11 +500,12 @@ def _price(value: Any, lang: str, line: int | None, check: _Checker) -> Price | 
         return None
     if _is_number(value) and value >= 0:
         return Price(float(value), CURRENCY.get(lang, "USD"))
-    shown = clean(str(value))[:40]
     if _is_number(value):
-        check.add("warning", f"The price {shown} is negative; it is ignored.", line)
+        check.add("warning", f"The price {value:g} is negative; it is ignored.", line)
+    elif isinstance(value, str):
+        check.add("warning", f"The price {clean(value)[:40]!r} is not a plain number; it is ignored.", line)
     else:
-        check.add("warning", f"The price {shown!r} is not a plain number; it is ignored.", line)
+        check.add("warning", f"The price is {_describe(value)}, not a plain number; it is ignored.", line)
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -35,8 +36,12 @@ HEADINGS: dict[str, str] = {
     "参考資料": "references",
 }
 
-SCORE_LINE = re.compile(r"^\s*\$\$\s*\\Large\s*\\text\{\s*([^}]*?)\s*\}\s*\$\$\s*$")
-_HEADING = re.compile(r"^(#{1,2})\s+(.+?)\s*#*\s*$")
+# Both patterns avoid adjacent quantifiers that can match the same characters: `(.+?)\s*#*\s*$`
+# took minutes on a heading line ending in 20,000 spaces. The captured text is stripped in Python.
+SCORE_LINE = re.compile(r"^\s*\$\$\s*\\Large\s*\\text\{([^}]*)\}\s*\$\$\s*$")
+_HEADING = re.compile(r"^(#{1,2})[ \t]+(\S.*)$")
+#: Headings longer than this are never one of the known ones; qualifier stripping stays cheap.
+_LONGEST_KNOWN_HEADING = 200
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _REFERENCE = re.compile(r"^\s*(?:\[(\d{1,6})\]|(\d{1,6})[.)]|[-*+])\s*(.*)$")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:]", re.IGNORECASE)
@@ -49,6 +54,8 @@ _QUALIFIER = re.compile(r"\s*(?:\(.*?\)|（.*?）|\*.*?\*)\s*$")
 def heading_key(heading: str) -> str | None:
     """The canonical key of a heading, or None. Qualified variants such as
     `References (URLs verified)` or `参考情報（外部）`, and `Sources`/`参考URL`, count as References."""
+    if len(heading) > _LONGEST_KNOWN_HEADING:
+        return None
     text = " ".join(heading.lower().split())
     key = HEADINGS.get(text)
     if key is None:
@@ -80,7 +87,16 @@ def _number(raw: str) -> float | None:
         value = float(raw)
     except ValueError:
         return None
-    return value if value == value else None  # NaN is no score
+    return value if math.isfinite(value) else None  # NaN and infinity are no score
+
+
+def _heading_text(raw: str) -> str:
+    """A heading's text without its optional closing `#`s (CommonMark: only after a space)."""
+    text = raw.rstrip()
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip()
+    return text
 
 
 def split_body(body: str, first_line: int) -> Body:
@@ -108,15 +124,15 @@ def split_body(body: str, first_line: int) -> Body:
         if _FENCE.match(line):
             in_fence = not in_fence
         match = None if in_fence else _HEADING.match(line)
-        if match and len(match.group(1)) == 2:
+        if match and len(match.group(1)) == 2 and _heading_text(match.group(2)):
             flush()
-            heading, heading_line, chunk, score = match.group(2).strip(), number, [], None
+            heading, heading_line, chunk, score = _heading_text(match.group(2)), number, [], None
             continue
         score_match = None if in_fence else SCORE_LINE.match(line)
         if score_match:
-            value = _number(score_match.group(1))
+            value = _number(score_match.group(1).strip())
             key = heading_key(heading) if heading else None
-            score_lines.append(ScoreLine(number, value, score_match.group(1), key))
+            score_lines.append(ScoreLine(number, value, score_match.group(1).strip(), key))
             if score is None and heading is not None:
                 score = value
             continue

@@ -9,11 +9,18 @@ from functools import lru_cache
 # C0 controls (but tab and newline), DEL, C1 controls.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _C1 = re.compile("[\x80-\x9f]")
-# Bidi embeddings/overrides/isolates, zero-width characters, BOM, soft hyphen, line/para separators.
-_INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u2028\u2029]")
-# Any of the three above: one scan decides whether text needs work at all (most text does not).
+# Bidi embeddings/overrides/isolates, zero-width characters, BOM, soft hyphen, line/para separators,
+# the Mongolian vowel separator and the invisible "tag" characters (U+E0000..U+E007F).
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u2028\u2029\U000e0000-\U000e007f]"
+)
+# Lone surrogates (from undecodable file names, or a YAML "\ud800" escape) cannot be printed or
+# encoded: they become the replacement character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Any of the four above: one scan decides whether text needs work at all (most text does not).
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u2028\u2029]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    "\u2028\u2029\ud800-\udfff\U000e0000-\U000e007f]"
 )
 
 
@@ -34,6 +41,7 @@ def clean(text: str, *, multiline: bool = False) -> str:
         return text
     text = _CONTROL.sub(_picture, text)
     text = _C1.sub("", text)
+    text = _SURROGATE.sub("\ufffd", text)
     return _INVISIBLE.sub("", text)
 
 
