@@ -7,6 +7,7 @@ data:, ...) stays plain text on screen and is refused here with a notice.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from urllib.parse import quote, urlsplit
 
@@ -21,6 +22,7 @@ DEFAULT_SITE_BASE = "https://frieve-a.github.io/audioreview"
 #: Set to 0/no/false to never start a browser (e.g. on a host serving the app to remote users).
 BROWSER_ENV = "REVIEWTUI_BROWSER"
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SAFE_SCHEMES = frozenset({"http", "https"})
 # Characters a URL path may hold as they are (RFC 3986 pchar and '/'); the rest gets %-encoded.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
@@ -48,7 +50,7 @@ def shown_url(url: str, limit: int = 200) -> str:
 def page_url(review: Review, site_base: str = DEFAULT_SITE_BASE) -> str | None:
     """The public page of a review: the site base joined with its permalink; None when unusable."""
     permalink = review.permalink.strip()
-    if not permalink or "://" in permalink or permalink.startswith("//") or "\\" in permalink:
+    if not permalink or _SCHEME.match(permalink) or permalink.startswith("//") or "\\" in permalink:
         return None
     url = site_base.rstrip("/") + "/" + quote(permalink.lstrip("/"), safe=_PATH_SAFE)
     return url if is_safe_url(url) else None
@@ -71,6 +73,11 @@ def browser_available() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def browser_reaches_user(app: App[object]) -> bool:
+    """True in a web session (the user's own browser opens it) or a local terminal with a desktop."""
+    return app.is_web or (not app.is_headless and browser_available())
+
+
 def copy_to_clipboard(app: App[object], text: str, *, what: str = "Text") -> None:
     """Copy text with OSC 52 (works over SSH; in tmux it needs `set -g set-clipboard on`)."""
     app.copy_to_clipboard(text)
@@ -87,7 +94,7 @@ def open_url(app: App[object], url: str | None, *, what: str = "Link") -> bool:
         shown = shown_url(url) if url else "nothing"
         app.notify(f"Not opened: only http and https links can be opened ({shown}).", severity="warning", markup=False)
         return False
-    if app.is_web or (not app.is_headless and browser_available()):
+    if browser_reaches_user(app):
         app.open_url(url)
         app.notify(f"Opening {shown_url(url)}", title=what, timeout=3, markup=False)
         return True
