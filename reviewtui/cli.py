@@ -18,8 +18,9 @@ from reviewtui.core.text import clean
 
 SUBCOMMANDS = ("validate", "search", "serve")
 
-# Characters that JSON leaves raw with ensure_ascii=False but a terminal may act on.
-_UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+# Characters that JSON leaves raw with ensure_ascii=False but a terminal may act on, and lone
+# surrogates (a file name that is not valid UTF-8) that cannot be written as UTF-8 at all.
+_UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
 
 
 def dump_json(value: Any) -> str:

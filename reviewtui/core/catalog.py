@@ -191,7 +191,7 @@ def read_file(entry: FileEntry) -> ParseResult:
         return parse_bytes(data, entry.rel)
     except Exception as exc:  # a last resort: one file must never stop the rest (tests call parse_bytes directly)
         name = type(exc).__name__
-        return _error(entry, f"reviewtui failed on this file ({name}); please report it with the file attached.")
+        return _error(entry, f"The parser failed on this file ({name}); please report it with the file attached.")
 
 
 @dataclass

@@ -225,6 +225,8 @@ def _load_yaml(head: str, first_line: int, check: _Checker) -> dict[str, Any] | 
         meta = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and exc.context and ("flow" in exc.context or "quoted" in exc.context):
+            mark = exc.context_mark  # an unclosed `[`, `{` or quote: point where it opened, not where YAML gave up
         line = first_line + mark.line if mark is not None else None
         check.add("error", _yaml_message(exc, head, mark.line if mark is not None else None), line)
         return None
@@ -239,11 +241,14 @@ def _load_yaml(head: str, first_line: int, check: _Checker) -> dict[str, Any] | 
         )
         return None
     except ValueError as exc:
+        line = first_line
         if "integer string conversion" in str(exc):  # Python refuses ints of more than 4,300 digits
             message = "The front matter holds a number with more than 4,300 digits, too long to read."
+            digits = re.search(r"\d{4301}", head)
+            line += head.count("\n", 0, digits.start()) if digits else 0
         else:
             message = f"The front matter is not valid YAML: {clean(str(exc))[:200]}."
-        check.add("error", message, first_line)
+        check.add("error", message, line)
         return None
     except (yaml.YAMLError, TypeError, OverflowError) as exc:
         check.add("error", f"The front matter is not valid YAML: {clean(str(exc))[:200]}.", first_line)
@@ -335,8 +340,8 @@ def _build(meta: dict[str, Any], key_lines: dict[str, int], body: str, body_line
     if lang not in ("en", "ja"):
         guess = hints.get("lang") or script_of(f"{title} {_text_field(meta, 'summary') or ''} {body[:2000]}") or "en"
         if "lang" in meta:
-            shown = repr(lang[:40]) if lang is not None else _describe(meta["lang"])
-            check.add("warning", f"The lang {shown} is not en or ja; it is treated as {guess}.", line("lang"))
+            shown = f"The lang {lang[:40]!r} is" if lang is not None else f"The lang is {_describe(meta['lang'])},"
+            check.add("warning", f"{shown} not en or ja; it is treated as {guess}.", line("lang"))
         lang = guess
     company_id = _derived(meta, "company_id", hints, line, check) or ""
     ref = _derived(meta, "ref", hints, line, check) or hints["ref"]
@@ -346,6 +351,10 @@ def _build(meta: dict[str, Any], key_lines: dict[str, int], body: str, body_line
     date = _date(meta.get("date"), line("date"), check)
     price = _price(meta.get("price"), lang, line("price"), check)
     tags = _tags(meta.get("tags"), line("tags"), check)
+    for key in ("summary", "permalink"):
+        raw = meta.get(key)
+        if raw is not None and not isinstance(raw, str) and _text_field(meta, key) is None:
+            check.add("warning", f"The {key} is {_describe(raw)}, not text; it is ignored.", line(key))
     summary = _text_field(meta, "summary") or ""
     if len(summary) > HUGE_SUMMARY:
         check.add(
@@ -381,13 +390,15 @@ def _derived(meta: dict[str, Any], key: str, hints: dict[str, str], line: Any, c
     value = _text_field(meta, key)
     if value is not None:
         return value
+    raw = meta.get(key)
+    missing = f"The front matter has no {key}" if raw is None else f"The {key} is {_describe(raw)}, not text"
     hint = hints.get(key)
     if hint is not None:
-        check.add("warning", f"The front matter has no {key}; {hint!r} was taken from the file's path.", None)
+        check.add("warning", f"{missing}; {hint!r} was taken from the file's path.", line(key) if raw else None)
         return hint
-    if key == "lang":
+    if key == "lang":  # the caller guesses the language and says so when a lang was given
         return None
-    check.add("warning", f"The front matter has no {key}, and the file's path does not give one.", None)
+    check.add("warning", f"{missing}, and the file's path does not give one.", line(key) if raw else None)
     return None
 
 
@@ -522,13 +533,18 @@ def _tags(value: Any, line: int | None, check: _Checker) -> tuple[str, ...]:
         return ()
     tags: list[str] = []
     seen: set[str] = set()
+    nested = 0
     for item in items:
         if isinstance(item, (dict, list)) or item is None:
+            nested += item is not None
             continue
         tag = clean(str(item)).strip()[:HUGE_TEXT]
         if tag and tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag)
+    if nested:
+        what = f"{nested:,} of the tags are lists or mappings" if nested > 1 else "One tag is a list or a mapping"
+        check.add("warning", f"{what}, not words; ignored.", line)
     if len(items) > HUGE_TAGS:
         check.add("warning", f"The review has {len(items):,} tags, which is unusually many.", line)
     return tuple(tags)
