@@ -41,8 +41,8 @@ SPACIOUS = 150
 """...but from WIDE it gives its room to the detail pane, up to this width."""
 DETAIL_DELAY = 0.12
 """Seconds the highlight must rest before the detail pane follows it."""
-TAGS_DELAY = 0.15
-"""Seconds after the last keystroke before the tag counts are recounted."""
+TAGS_DELAY = 0.4
+"""Seconds after the last keystroke before the tag counts are recounted (the panel is costly to resend)."""
 
 
 @dataclass
@@ -102,8 +102,12 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield SearchBar(self.view.query, id="search")
-        yield Static(self.view.describe(0, None), id="filters", markup=False)
+        with Horizontal(id="search-row"):
+            yield Static("Search", id="search-label")
+            yield SearchBar(self.view.query, id="search")
+        with Horizontal(id="filters-row"):
+            yield Static(self.view.describe(0, None), id="filters", markup=False)
+            yield Static("", id="position", markup=False)
         with Horizontal(id="body"):
             yield TagFilter(id="tags")
             with Vertical(id="list-pane"):
@@ -217,6 +221,7 @@ class MainScreen(Screen[None]):
         self.results = event.results
         self.results_list.show(event.results, keep=event.keep, placeholder=self._empty_text())
         self._show_filters()
+        self._show_position()
         if self._tags_timer is not None:
             self._tags_timer.stop()
         self._tags_timer = self.set_timer(TAGS_DELAY, self._show_tags)
@@ -232,7 +237,13 @@ class MainScreen(Screen[None]):
         line = self.view.describe(len(results.hits), results.total) if results else self.view.describe(0, None)
         if results and results.messages:
             line = Content.assemble(line, ("  ⚠ " + " ".join(results.messages), "bold"))
-        self.query_one("#filters", Static).update(line)
+        self.query_one("#filters", Static).update(line, layout=False)
+
+    def _show_position(self) -> None:
+        listing = self.results_list
+        count = len(listing.hits)
+        # Fixed-width widgets updated without a relayout: a layout pass repaints every scrollbar.
+        self.query_one("#position", Static).update(f"{listing.cursor + 1:,}/{count:,}" if count else "", layout=False)
 
     def _show_sort(self) -> None:
         header = self.query_one(ResultsHeader)
@@ -269,6 +280,7 @@ class MainScreen(Screen[None]):
 
     @on(ResultsList.Highlighted)
     def _highlighted(self, event: ResultsList.Highlighted) -> None:
+        self._show_position()
         if self._detail_timer is not None:
             self._detail_timer.stop()
         if self.wide:

@@ -47,7 +47,6 @@ class ResultsList(ScrollView, can_focus=True):
         "results-list--cursor",
         "results-list--cursor-blurred",
         "results-list--match",
-        "results-list--dim",
         "results-list--score-high",
         "results-list--score-mid",
         "results-list--score-low",
@@ -143,9 +142,16 @@ class ResultsList(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ painting
 
     def _set_height(self, rows: int) -> None:
+        """Set the scrollable height without the full relayout (and full repaint) a reactive change costs."""
         size = Size(0, rows)
-        if size != self.virtual_size:
-            self.virtual_size = size
+        if size == self.virtual_size:
+            return
+        scrollable = self.show_vertical_scrollbar
+        self.set_reactive(Widget.virtual_size, size)
+        self._refresh_scrollbars()
+        if self.show_vertical_scrollbar != scrollable:
+            self.refresh(layout=True)
+        self._scroll_update(size)
 
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height)
@@ -193,7 +199,7 @@ class ResultsList(ScrollView, can_focus=True):
         styles = self._row_styles()
         if index >= len(self.hits):
             text = self.placeholder if index == 0 else ""
-            return Strip([Segment(f" {text}", styles.dim)]).adjust_cell_length(width, styles.base)
+            return Strip([Segment(f" {text}", styles.base)]).adjust_cell_length(width, styles.base)
         return render_row(self.hits[index], width, styles, cursor=index == self.cursor)
 
     def _row_styles(self) -> RowStyles:
@@ -204,7 +210,6 @@ class ResultsList(ScrollView, can_focus=True):
                 cursor=self.rich_style
                 + style("results-list--cursor" if self.has_focus else "results-list--cursor-blurred"),
                 match=style("results-list--match", partial=True),
-                dim=self.rich_style + style("results-list--dim", partial=True),
                 high=style("results-list--score-high", partial=True),
                 mid=style("results-list--score-mid", partial=True),
                 low=style("results-list--score-low", partial=True),

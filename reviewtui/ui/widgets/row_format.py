@@ -44,7 +44,6 @@ class RowStyles:
     base: Style
     cursor: Style
     match: Style
-    dim: Style
     high: Style
     mid: Style
     low: Style
@@ -107,25 +106,27 @@ def name_segments(name: str, highlights: tuple[int, ...], width: int, base: Styl
 
 
 def render_row(hit: Hit, width: int, styles: RowStyles, *, cursor: bool) -> Strip:
-    """One row, exactly width cells wide; the cursor row also carries a ▶ marker (never colour alone)."""
+    """One row, exactly width cells wide; the cursor row also carries a ▶ marker (never colour alone).
+
+    Every style change costs an escape sequence on the wire (about 40 bytes in truecolor), so a
+    row has few: the name (plus its matched characters), then the rest in one run, then the bar.
+    """
     cols = Columns.fit(width)
     review = hit.review
     base = styles.cursor if cursor else styles.base
-    dim = base + styles.dim if not cursor else base
     segments = [Segment("▶ " if cursor else "  ", base)]
     segments += name_segments(review.target_name, hit.highlights, cols.name, base, styles.match)
+    rest = []
     if cols.company:
-        who = "(company)" if review.kind == "company" else review.company_id
-        segments.append(Segment(" " + pad(who, cols.company), dim))
-    lang = review.lang + ("/" + hit.twin.lang if hit.twin else "")
-    segments.append(Segment(" " + pad(lang, cols.lang), dim))
-    overall = review.rating.overall
-    segments.append(Segment(f" {overall:3.1f} ", base))
-    segments.append(Segment(score_bar(overall), base + score_style(overall, styles)))
+        rest.append(pad("(company)" if review.kind == "company" else review.company_id, cols.company))
+    rest.append(pad(review.lang + ("/" + hit.twin.lang if hit.twin else ""), cols.lang))
     if cols.price:
-        price = review.price.format() if review.price else "—"
-        segments.append(Segment(" " + pad(price, cols.price, right=True), base))
-    return Strip(segments).adjust_cell_length(width, base)
+        rest.append(pad(review.price.format() if review.price else "—", cols.price, right=True))
+    overall = review.rating.overall
+    rest.append(f"{overall:3.1f} ")
+    segments.append(Segment(" " + " ".join(rest), base))
+    segments.append(Segment(score_bar(overall), base + score_style(overall, styles)))
+    return Strip(Segment.simplify(segments)).adjust_cell_length(width, base)
 
 
 def header_text(cols: Columns, sort: str, descending: bool) -> str:
@@ -139,7 +140,7 @@ def header_text(cols: Columns, sort: str, descending: bool) -> str:
     if cols.company:
         parts.append(pad("Company", cols.company))
     parts.append(pad("Lang", cols.lang))
-    parts.append(pad(title("Score", "overall"), cols.score))
     if cols.price:
         parts.append(pad(title("Price", "price"), cols.price, right=True))
+    parts.append(pad(title("Score", "overall"), cols.score))
     return " ".join(parts)

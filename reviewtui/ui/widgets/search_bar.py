@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input
 
-PLACEHOLDER = "Search: name, model, tag:DAC, price<300 …  (/ from anywhere)"
+PLACEHOLDER = "name, model, tag:DAC, price<300 …  (/ from anywhere)"
 
 
 class SearchBar(Input):
     """Typing here searches as you type; Enter opens the top result, Esc goes to the results."""
 
     BINDINGS: list[BindingType] = [
+        Binding("enter", "submit", "Open top", id="search.open", tooltip="Open the top result."),
+        Binding("escape", "screen.focus_results", "Results", id="search.results", tooltip="Move to the results list."),
         Binding(
             "down", "screen.cursor_down", "Next", id="search.down", tooltip="Move the results cursor down.", show=False
         ),
@@ -20,8 +24,14 @@ class SearchBar(Input):
         ),
     ]
 
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """Input sets this on every keystroke; as Widget declares it, that relayouts the whole screen
+    (repainting every scrollbar, bytes on the wire). The box's size never depends on it."""
+
     def __init__(self, value: str = "", *, id: str | None = None) -> None:
         super().__init__(value, placeholder=PLACEHOLDER, id=id, select_on_focus=False)
+        # A blinking cursor repaints the line twice a second: bytes on the wire for nothing.
+        self.cursor_blink = False
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         # Leaves `/` to the app's binding, so it is never typed into the box.
