@@ -1,20 +1,27 @@
-"""Ranked search over a catalog.
+"""Ranked search over a catalog: the query language, relevance ranking, filters, sorts, twins.
 
-Baseline version: fuzzy over target name and company; the full query language replaces it.
-The *interface* here is what the UI and CLI rely on; keep it stable.
+The interface (`SearchIndex.search`, `Results`, `Hit`) is what the UI and the CLI rely on. How a
+query is scored lives in `matching.py`; the ranking is documented in the README ("Search").
+`Results.hits` is lazy: a hit (with its highlights, snippet and explanation) is made when it is
+read, so a keystroke costs the same for 10 matches and for 100,000.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-
-from rapidfuzz import fuzz, process
+from itertools import chain
+from typing import Any, Protocol, overload
 
 from reviewtui.core.catalog import Catalog
+from reviewtui.core.explain import field_tokens, highlights, snippet, word_match
+from reviewtui.core.fulltext import FullText, memory_fulltext
+from reviewtui.core.matching import BODY, Matcher
 from reviewtui.core.model import CRITERIA, Review
-from reviewtui.core.text import fold, script_of
+from reviewtui.core.query import FieldTerm, NumberTerm, Query, Term, Word, norm_label, parse_query
+from reviewtui.core.searchdata import IndexData, build
 
 #: Sort keys accepted by `SearchIndex.search`.
 SORTS: tuple[str, ...] = ("relevance", "overall", *CRITERIA, "price", "date", "name")
@@ -34,17 +41,59 @@ class Hit:
     """With collapse_twins, the other-language review folded into this row."""
 
 
+class HitList(Sequence[Hit]):
+    """The ranked hits; each Hit is made on first access. `index_of(path)` finds a row fast."""
+
+    def __init__(self, rows: list[int], make: Callable[[int], Hit], paths: Callable[[int], tuple[str, ...]]) -> None:
+        self._rows = rows
+        self._make = make
+        self._paths = paths
+        self._made: dict[int, Hit] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Hit: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Hit, ...]: ...
+    def __getitem__(self, index: int | slice) -> Hit | tuple[Hit, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self._rows))))
+        if index < 0:
+            index += len(self._rows)
+        if not 0 <= index < len(self._rows):
+            raise IndexError(index)
+        hit = self._made.get(index)
+        if hit is None:
+            hit = self._made[index] = self._make(self._rows[index])
+        return hit
+
+    def __iter__(self) -> Iterator[Hit]:
+        for index in range(len(self._rows)):
+            yield self[index]
+
+    def index_of(self, path: str) -> int | None:
+        """The row showing the review at path (or holding it as the folded twin), without making hits."""
+        for index, row in enumerate(self._rows):
+            if path in self._paths(row):
+                return index
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Results:
-    hits: tuple[Hit, ...]
+    hits: Sequence[Hit]
     total: int
     """Matches before the limit."""
     messages: tuple[str, ...] = ()
     """Sentences about parts of the query that could not be understood."""
-    _tags: tuple[tuple[str, int], ...] | None = field(default=None, repr=False)
+    _tags: Callable[[], list[tuple[str, int]]] | None = field(default=None, repr=False, compare=False)
 
     def tag_counts(self) -> list[tuple[str, int]]:
-        """Tags of the hits with counts, compared case-insensitively, most used first."""
+        """Tags of the matches with counts, compared case-insensitively, most used first."""
+        if self._tags is not None:
+            return self._tags()
         counts: Counter[str] = Counter()
         shown: dict[str, Counter[str]] = {}
         for hit in self.hits:
@@ -53,6 +102,16 @@ class Results:
                 counts[key] += 1
                 shown.setdefault(key, Counter())[tag] += 1
         return sorted(((shown[k].most_common(1)[0][0], n) for k, n in counts.items()), key=lambda t: (-t[1], t[0]))
+
+
+class SearchStore(Protocol):
+    """What a persistent cache offers the index (see `cache.py`)."""
+
+    fulltext: FullText | None
+    rowids: dict[str, int]
+
+    def load_index(self) -> bytes | None: ...
+    def save_index(self, blob: bytes) -> None: ...
 
 
 def sort_value(review: Review, sort: str) -> tuple[int, float | str]:
@@ -64,18 +123,73 @@ def sort_value(review: Review, sort: str) -> tuple[int, float | str]:
         return (0, review.price.amount) if review.price else (1, 0.0)
     if sort == "date":
         return (0, review.date) if review.date else (1, "")
+    from reviewtui.core.text import fold
+
     return (0, fold(review.target_name))
+
+
+class _LazyFullText(FullText):
+    """An in-memory full-text index built on the first body query (catalogs without a cache)."""
+
+    def __init__(self, reviews: list[Review], on_ready: Callable[[dict[int, str]], None]) -> None:
+        self._reviews = reviews
+        self._on_ready = on_ready
+        self._built: FullText | None = None
+        self._build_lock = threading.Lock()
+
+    def match(self, word: str, *, prefix: bool = True) -> set[int] | None:
+        with self._build_lock:
+            if self._built is None:
+                self._built, paths = memory_fulltext(self._reviews)
+                self._on_ready(paths)
+        return self._built.match(word, prefix=prefix)
 
 
 class SearchIndex:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.reviews = list(catalog.reviews)
-        self._names = [fold(f"{r.target_name} {r.company_id}") for r in self.reviews]
+        store: SearchStore | None = getattr(catalog, "store", None)
+        data: IndexData | None = None
+        if store is not None:
+            blob = store.load_index()
+            data = IndexData.loads(blob) if blob else None
+            if data is not None and len(data.paths) != len(catalog.reviews):
+                data = None
+        if data is None:
+            twins = {r.path: t.path for r in catalog.reviews if (t := catalog.twin_of(r)) is not None}
+            data = build(catalog.reviews, twins)
+            if store is not None:
+                store.save_index(data.dumps())
+        self.data = data
+        by_path = catalog.by_path
+        self.reviews: list[Review] = [by_path[p] for p in data.paths]
+        position = {p: i for i, p in enumerate(data.paths)}
+        self._position = position
+        fulltext: FullText | None = store.fulltext if store is not None else None
+        rowids: dict[int, int] = {}
+        if fulltext is not None and store is not None:
+            rowids = {r: position[p] for p, r in store.rowids.items() if p in position}
+        else:
+            fulltext = _LazyFullText(self.reviews, self._rowids_ready)
+        self.matcher = Matcher(data, fulltext, rowids)
+        twin = [-1] * len(data.paths)
+        for i, p in enumerate(data.pair):
+            if p != i:
+                twin[i], twin[p] = p, i
+        self._twin = twin
+        self._ranks: dict[tuple[str, str], list[int]] = {}
+        self._tag_keys: list[tuple[str, ...]] | None = None
+        self._tag_shown: dict[str, str] = {}
+
+    def _rowids_ready(self, paths: dict[int, str]) -> None:
+        position = {p: i for i, p in enumerate(self.data.paths)}
+        self.matcher.rowids.update({r: position[p] for r, p in paths.items()})
+
+    # ------------------------------------------------------------------ search
 
     def search(
         self,
-        query: str,
+        query: str | Query,
         *,
         lang: str | None = None,
         sort: str = "relevance",
@@ -85,54 +199,265 @@ class SearchIndex:
         tags: Sequence[str] = (),
         kind: str | None = None,
         only_lang: str | None = None,
+        explain: bool = False,
     ) -> Results:
-        """`lang` is the preferred language for twins; `only_lang`/`kind`/`tags` filter."""
-        text = fold(" ".join(query.split()))
-        preferred = lang or script_of(query) or "en"
-        wanted = {fold(t) for t in tags}
-        candidates = [
-            i
-            for i, r in enumerate(self.reviews)
-            if (kind is None or r.kind == kind)
-            and (only_lang is None or r.lang == only_lang)
-            and wanted <= {fold(t) for t in r.tags}
-        ]
-        if not text:
-            hits = [Hit(self.reviews[i], 0.0) for i in candidates]
-        else:
-            names = {i: self._names[i] for i in candidates}
-            found = process.extract(text, names, scorer=fuzz.WRatio, limit=None, score_cutoff=60)
-            hits = [Hit(self.reviews[i], float(s)) for _, s, i in found]
-        hits.sort(key=lambda h: (-h.score, h.review.lang != preferred, h.review.path))
-        if collapse_twins:
-            hits = self._collapse(hits, preferred)
-        if sort != "relevance":
-            desc = descending if descending is not None else sort not in ("name", "price")
-            present = [h for h in hits if sort_value(h.review, sort)[0] == 0]
-            missing = [h for h in hits if sort_value(h.review, sort)[0] == 1]
-            present.sort(key=lambda h: sort_value(h.review, sort)[1], reverse=desc)
-            hits = present + missing
-        elif descending is False:
-            hits.reverse()
-        return Results(tuple(hits[:limit] if limit else hits), len(hits))
+        """`lang` is the preferred language for twins (default: the query's script, else en);
+        `only_lang`/`kind`/`tags` filter; `explain` fills `Hit.explain`."""
+        parsed = query if isinstance(query, Query) else parse_query(query)
+        preferred = lang or parsed.script or "en"
+        m = self.matcher
+        allowed: frozenset[int] | set[int] | None = None
+        excluded: set[int] = set()
+        scored: list[dict[int, float]] = []
 
-    def _collapse(self, hits: list[Hit], preferred: str) -> list[Hit]:
-        out: list[Hit] = []
-        index: dict[tuple[str, str], int] = {}
-        for hit in hits:
-            key = (hit.review.kind, hit.review.ref)
-            if key not in index:
-                index[key] = len(out)
-                out.append(hit)
+        def narrow(ids: frozenset[int] | set[int]) -> None:
+            nonlocal allowed
+            allowed = ids if allowed is None else allowed & ids
+
+        if kind:
+            narrow(set(m.labels("type", kind)))
+        if only_lang:
+            narrow(set(m.labels("lang", only_lang)))
+        for tag in tags:
+            narrow(set(m.labels("tag", norm_label(tag))))
+        for group in parsed.groups:
+            if len(group) > 1:
+                scored.append(self._any_of(group))
                 continue
-            first = out[index[key]]
-            if first.twin is not None or first.review.lang == hit.review.lang:
-                out.append(hit)
-                continue
-            if hit.review.lang == preferred and first.review.lang != preferred:
-                out[index[key]] = Hit(hit.review, first.score, hit.highlights, hit.snippet, hit.explain, first.review)
+            term = group[0]
+            item = term.item
+            if isinstance(item, Word):
+                if term.negated:
+                    excluded |= m.negated(item)
+                else:
+                    scored.append(m.word(item))
+            elif not term.negated:
+                narrow(m.filter(item))
+            elif isinstance(item, NumberTerm):
+                narrow(self._has_value(item.field) - m.filter(item))
             else:
-                out[index[key]] = Hit(
-                    first.review, first.score, first.highlights, first.snippet, first.explain, hit.review
-                )
-        return out
+                excluded |= m.filter(item)
+
+        scores: dict[int, float] | None = None
+        if scored:
+            scored.sort(key=len)
+            candidates = set(scored[0])
+            for other in scored[1:]:
+                candidates.intersection_update(other)
+            if allowed is not None:
+                candidates &= allowed
+            candidates -= excluded
+            if len(scored) == 1:
+                only = scored[0]
+                scores = {i: only[i] for i in candidates}
+            else:
+                scores = {i: sum(d[i] for d in scored) for i in candidates}
+            if parsed.words:
+                bonus = m.whole_query_bonus("".join(w.squashed for w in parsed.words))
+                for i in bonus.keys() & candidates:
+                    scores[i] += bonus[i]
+            ordered = self._rank(scores, preferred)
+        else:
+            pool = allowed if allowed is not None else range(len(self.reviews))
+            rank = self._alphabetical(preferred)
+            ordered = sorted((i for i in pool if i not in excluded) if excluded else pool, key=rank.__getitem__)
+        return self._results(parsed, ordered, scores, preferred, sort, descending, limit, collapse_twins, explain)
+
+    def _any_of(self, group: tuple[Term, ...]) -> dict[int, float]:
+        m = self.matcher
+        merged: dict[int, float] = {}
+        everything = frozenset(range(len(self.reviews)))
+        for term in group:
+            item = term.item
+            part: dict[int, float]
+            if isinstance(item, Word):
+                part = dict.fromkeys(everything - m.negated(item), 0.0) if term.negated else m.word(item)
+            else:
+                ids = m.filter(item)
+                if term.negated:
+                    ids = (self._has_value(item.field) if isinstance(item, NumberTerm) else everything) - ids
+                part = dict.fromkeys(ids, 0.0)
+            for i, value in part.items():
+                if value >= merged.get(i, -1.0):
+                    merged[i] = value
+        return merged
+
+    def _has_value(self, name: str) -> frozenset[int]:
+        return self.matcher.filter(NumberTerm(name, None, None))
+
+    def _alphabetical(self, preferred: str) -> list[int]:
+        """Rank of each id when no words score: by name, a twin in the preferred language first."""
+        key = ("alpha", preferred)
+        rank = self._ranks.get(key)
+        if rank is None:
+            data = self.data
+            order = sorted(range(len(data.paths)), key=lambda i: (data.pair[i], data.langs[i] != preferred, i))
+            rank = [0] * len(order)
+            for position, i in enumerate(order):
+                rank[i] = position
+            self._ranks[key] = rank
+        return rank
+
+    def _ties(self, preferred: str) -> list[int]:
+        """Rank of each id among equal scores: shorter name, then name order, preferred twin first."""
+        key = ("ties", preferred)
+        rank = self._ranks.get(key)
+        if rank is None:
+            data = self.data
+            order = sorted(
+                range(len(data.paths)),
+                key=lambda i: (len(data.squashed[i]), data.pair[i], data.langs[i] != preferred, i),
+            )
+            rank = [0] * len(order)
+            for position, i in enumerate(order):
+                rank[i] = position
+            self._ranks[key] = rank
+        return rank
+
+    def _rank(self, scores: dict[int, float], preferred: str) -> list[int]:
+        ties = self._ties(preferred)
+        width = len(ties) + 1
+        keys = {i: ties[i] - round(s * 10000) * width for i, s in scores.items()}
+        return sorted(keys, key=keys.__getitem__)
+
+    # ------------------------------------------------------------------ results
+
+    def _results(
+        self,
+        query: Query,
+        ordered: list[int],
+        scores: dict[int, float] | None,
+        preferred: str,
+        sort: str,
+        descending: bool | None,
+        limit: int | None,
+        collapse: bool,
+        explain: bool,
+    ) -> Results:
+        twin = self._twin
+        members: set[int] | dict[int, float] = scores if scores is not None else set(ordered)
+        langs = self.data.langs
+        rows: list[int]
+        if collapse:
+            pair = self.data.pair
+            rows = []
+            for p in dict.fromkeys(map(pair.__getitem__, ordered)):
+                other = twin[p]
+                if other >= 0 and other in members and p in members:
+                    rows.append(other if langs[other] == preferred and langs[p] != preferred else p)
+                else:
+                    rows.append(p if p in members else other)
+        else:
+            rows = ordered
+        if sort != "relevance" and sort in SORTS:
+            values = self.data.names if sort == "name" else self.matcher.values(sort)
+            desc = descending if descending is not None else sort not in ("name", "price")
+            present = [i for i in rows if values[i] is not None]
+            present.sort(key=values.__getitem__, reverse=desc)
+            rows = present + [i for i in rows if values[i] is None]
+        elif descending is False:
+            rows = rows[::-1]
+        total = len(rows)
+        if limit:
+            rows = rows[:limit]
+        needles = self._needles(query)
+
+        def twin_of(i: int) -> int | None:
+            other = twin[i]
+            return other if collapse and other >= 0 and other in members else None
+
+        def make(i: int) -> Hit:
+            review = self.reviews[i]
+            other = twin_of(i)
+            score = scores.get(i, 0.0) if scores is not None else 0.0
+            if other is not None and scores is not None:
+                score = max(score, scores.get(other, 0.0))
+            body_only = scores is not None and any(self.matcher.word(w).get(i) == BODY for w in query.words)
+            text = snippet(review, needles) if needles and (body_only or self._body_terms(query)) else None
+            return Hit(
+                review,
+                score,
+                highlights(review.target_name, query.words),
+                text,
+                self.explain(review, query, score) if explain else (),
+                self.reviews[other] if other is not None else None,
+            )
+
+        def paths(i: int) -> tuple[str, ...]:
+            other = twin_of(i)
+            return (self.data.paths[i],) if other is None else (self.data.paths[i], self.data.paths[other])
+
+        hits: Sequence[Hit] = HitList(rows, make, paths)
+        if limit:
+            hits = tuple(hits)
+        messages = query.messages
+        if self.matcher.body_failed:
+            messages += ("The full-text index could not be read, so body text was not searched.",)
+        return Results(hits, total, messages, lambda: self._tag_counts(rows))
+
+    @staticmethod
+    def _body_terms(query: Query) -> bool:
+        return any(isinstance(t.item, FieldTerm) and t.item.field == "body" and not t.negated for t in query.terms)
+
+    @staticmethod
+    def _needles(query: Query) -> list[str]:
+        needles = [w.text for w in query.words if len(w.squashed) >= 3]
+        for term in query.terms:
+            if isinstance(term.item, FieldTerm) and term.item.field == "body" and not term.negated:
+                needles.insert(0, term.item.values[0])
+        return needles
+
+    def _tag_counts(self, rows: list[int]) -> list[tuple[str, int]]:
+        if self._tag_keys is None:
+            shown: dict[str, Counter[str]] = {}
+            keys: list[tuple[str, ...]] = []
+            for review in self.reviews:
+                row = tuple(dict.fromkeys(t.casefold() for t in review.tags))
+                keys.append(row)
+                for tag in review.tags:
+                    shown.setdefault(tag.casefold(), Counter())[tag] += 1
+            self._tag_shown = {k: c.most_common(1)[0][0] for k, c in shown.items()}
+            self._tag_keys = keys
+        counts = Counter(chain.from_iterable(map(self._tag_keys.__getitem__, rows)))
+        shown_of = self._tag_shown
+        return sorted(((shown_of[k], n) for k, n in counts.items()), key=lambda t: (-t[1], t[0]))
+
+    # ------------------------------------------------------------------ explain
+
+    def explain(self, review: Review, query: str | Query, score: float | None = None) -> tuple[str, ...]:
+        """Why a review matches a query: one line per word and filter, and the score parts."""
+        parsed = query if isinstance(query, Query) else parse_query(query)
+        i = self._position.get(review.path)
+        if i is None:
+            return ("This review is not in the index.",)
+        lines: list[str] = []
+        fields = field_tokens(self.matcher, i, review)
+        for word in parsed.words:
+            found = word_match(self.matcher, i, review, word, fields)
+            lines.append(found.line(word) if found else f"{word.text!r}: no match")
+        squashed = "".join(w.squashed for w in parsed.words)
+        bonus = self.matcher.whole_query_bonus(squashed).get(i) if parsed.words else None
+        if bonus:
+            lines.append(f"whole query {squashed!r} ~ name/model {self.data.models[i]!r}  +{bonus:.2f}")
+        for term in parsed.terms:
+            if not isinstance(term.item, Word) or term.negated:
+                lines.append(f"filter {term.raw}: {_shown_value(self, i, term.item)}")
+        if score is not None:
+            lines.append(f"score {score:.2f}; ties go to the shorter name, then the {self.data.langs[i]} twin order")
+        return tuple(lines)
+
+
+def _shown_value(index: SearchIndex, i: int, item: Any) -> str:
+    data = index.data
+    if isinstance(item, NumberTerm):
+        value = index.matcher.values(item.field)[i]
+        return "no value" if value is None else f"{value}"
+    if isinstance(item, FieldTerm):
+        return {
+            "tag": ", ".join(data.tags[i]),
+            "company": data.companies[i],
+            "lang": data.langs[i],
+            "type": data.kinds[i],
+            "body": "in the text",
+        }.get(item.field, "")
+    return "excluded words absent"

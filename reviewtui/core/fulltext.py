@@ -1,0 +1,127 @@
+"""Full-text search through review bodies with SQLite FTS5.
+
+Latin words go through the FTS5 index (unicode61 tokens, case and diacritics folded, the last
+token of a word matched as a prefix). Kana and kanji are not split into words by unicode61, so
+words holding them are found by `str.find` through the bodies that hold kana or kanji, loaded
+on the first such query.
+
+The index lives in the persistent cache (`cache.py`), or in memory when there is none.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+
+from reviewtui.core.model import Review
+
+FTS_TABLE = "body_fts"
+#: The FTS5 table: one row per review body, rowid = the review's row in the store.
+FTS_SCHEMA = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "body, content='', detail=none, tokenize='unicode61 remove_diacritics 2')"
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
+_LATIN = re.compile(r"[^\W_]+")
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+
+
+def body_text(review: Review) -> str:
+    """The text the full-text index holds for a review: its sections, headings included."""
+    return "\n\n".join(f"{s.heading}\n{s.text}" for s in review.sections)
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+class FullText:
+    """Body search over an FTS5 table; `texts` yields (rowid, body text) for the kana/kanji scan."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        lock: threading.Lock,
+        texts: Callable[[], Iterable[tuple[int, str]]] | None = None,
+    ) -> None:
+        self.db = db
+        self.lock = lock
+        self._texts = texts
+        self._cjk: tuple[str, list[int], list[int]] | None = None
+
+    def _cjk_bodies(self) -> tuple[str, list[int], list[int]]:
+        """Bodies holding kana or kanji, joined into one string (str.find beats SQL here ~20x)."""
+        if self._cjk is None:
+            parts: list[str] = []
+            starts: list[int] = []
+            rowids: list[int] = []
+            at = 0
+            for rowid, text in self._texts() if self._texts is not None else ():
+                if has_cjk(text):
+                    parts.append(text)
+                    starts.append(at)
+                    rowids.append(rowid)
+                    at += len(text) + 1
+            self._cjk = ("\x00".join(parts), starts, rowids)
+        return self._cjk
+
+    def _find_cjk(self, run: str) -> set[int]:
+        blob, starts, rowids = self._cjk_bodies()
+        found: set[int] = set()
+        for variant in {run, run.translate(_HIRAGANA_TO_KATAKANA)}:
+            pos = blob.find(variant)
+            while pos != -1:
+                k = bisect_right(starts, pos) - 1
+                found.add(rowids[k])
+                pos = blob.find(variant, starts[k + 1]) if k + 1 < len(starts) else -1
+        return found
+
+    def match(self, word: str, *, prefix: bool = True) -> set[int] | None:
+        """Row ids whose body holds the folded word (token-wise; the last token as a prefix when
+        `prefix`). A phrase with spaces needs all its tokens. None when the index cannot answer."""
+        latin = _LATIN.findall(_CJK.sub(" ", word))
+        cjk = _CJK.findall(word)
+        if not latin and not cjk:
+            return set()
+        try:
+            with self.lock:
+                found: set[int] | None = None
+                if latin:
+                    parts = [f'"{t}"' for t in latin]
+                    if prefix and not word[-1:].isspace() and not cjk:
+                        parts[-1] += "*"
+                    (joined,) = self.db.execute(
+                        f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", (" AND ".join(parts),)
+                    ).fetchone()
+                    found = set(map(int, joined.split(","))) if joined else set()
+                for run in cjk:
+                    ids = self._find_cjk(run)
+                    found = ids if found is None else found & ids
+                return found if found is not None else set()
+        except sqlite3.Error:
+            return None
+
+
+def fts_query_ok(db: sqlite3.Connection) -> bool:
+    try:
+        db.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH 'x' LIMIT 1").fetchall()
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def memory_fulltext(reviews: Iterable[Review]) -> tuple[FullText, dict[int, str]]:
+    """An in-memory index for a catalog that has no cache; row ids map to review paths."""
+    db = sqlite3.connect(":memory:", check_same_thread=False)
+    db.execute(FTS_SCHEMA)
+    paths: dict[int, str] = {}
+    rows: list[tuple[int, str]] = []
+    for rowid, review in enumerate(reviews, 1):
+        paths[rowid] = review.path
+        rows.append((rowid, body_text(review)))
+    with db:
+        db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", rows)
+    return FullText(db, threading.Lock(), lambda: rows), paths

@@ -1,0 +1,282 @@
+"""Which reviews a query term matches, and how well: the scoring half of the search engine.
+
+Each free word gets a score per review: the best of its matches in the target name, company,
+tags and summary (see the quality tables), or a low score for a body-only match. Scores of the
+words add up; `whole_query_bonus` rewards the query as a whole equalling or starting the
+squashed name or model (`ath em7` = `athem7` = model of "Audio-Technica ATH-EM7").
+
+Work per keystroke stays small: lookups run over the token vocabulary, results are cached per
+word, and a word that extends a cached one (`sennh` -> `sennhe`) only searches the tokens the
+shorter word matched.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from operator import itemgetter
+from typing import Any, Generic, TypeVar
+
+from reviewtui.core.fulltext import FullText, has_cjk
+from reviewtui.core.query import FieldTerm, NumberTerm, Word
+from reviewtui.core.searchdata import COMPANY, NAME, SUMMARY, TAG, IndexData
+from reviewtui.core.vocab import Vocabulary, max_typos
+
+# Quality of a word's match, per token field (name, company, tag, summary).
+EXACT = (1.0, 0.9, 0.75, 0.4)
+PREFIX = (0.8, 0.7, 0.55, 0.3)
+SUBSTRING = (0.6, 0.5, 0.4, 0.25)
+COVERAGE = (0.1, 0.1, 0.1, 0.05)
+"""Added to prefix and substring matches times the share of the token the word covers."""
+FUZZY = (0.55, 0.45, 0.0, 0.0)
+"""Typo-tolerant matches on names and companies, minus TYPO_COST per edit."""
+TYPO_COST = 0.1
+BODY = 0.15
+#: The whole query (squashed) equal to a review's squashed name or model; starting it; inside it.
+WHOLE_EQUAL, WHOLE_PREFIX, WHOLE_INSIDE = 1.5, 0.8, 0.4
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.data: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self.data.get(key)
+        if value is not None:
+            self.data.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> V:
+        self.data[key] = value
+        self.data.move_to_end(key)
+        if len(self.data) > self.size:
+            self.data.popitem(last=False)
+        return value
+
+
+def word_fields(word: str) -> tuple[bool, bool]:
+    """(substring in names and companies, substring in tags and summaries): short words only
+    match at the start of tokens; kana and kanji have no word boundaries, so always substring."""
+    if has_cjk(word):
+        return True, True
+    return len(word) >= 2, False
+
+
+class Matcher:
+    def __init__(self, data: IndexData, fulltext: FullText | None = None, rowids: dict[int, int] | None = None) -> None:
+        self.data = data
+        self.size = len(data.paths)
+        self.vocabs = [Vocabulary(v) for v in data.vocab]
+        whole: dict[str, list[int]] = {}
+        for i, (sq, model) in enumerate(zip(data.squashed, data.models, strict=True)):
+            whole.setdefault(sq, []).append(i)
+            if model != sq:
+                whole.setdefault(model, []).append(i)
+        self.whole = Vocabulary(whole)
+        self.fulltext = fulltext
+        self.rowids = rowids if rowids is not None else {}
+        self.body_failed = False
+        self._tokens: LRU[tuple[int, str], list[str]] = LRU(256)
+        self._words: LRU[tuple[str, str, str], dict[int, float]] = LRU(64)
+        self._bodies: LRU[tuple[str, bool], frozenset[int]] = LRU(64)
+        self._filters: LRU[Hashable, frozenset[int]] = LRU(64)
+        self._indexes: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ free words
+
+    def word(self, word: Word) -> dict[int, float]:
+        """Review id -> score of its best match for the word."""
+        key = (word.squashed, word.text, word.mode)
+        cached = self._words.get(key)
+        if cached is None:
+            cached = self._words.put(key, self._score_word(word))
+        return cached
+
+    def _score_word(self, word: Word) -> dict[int, float]:
+        ws = word.squashed
+        if word.mode in ("prefix", "suffix", "equal"):
+            return dict.fromkeys(self._anchored(word), EXACT[NAME])
+        layers: list[tuple[float, list[int]]] = []
+        names_inside, others_inside = word_fields(ws)
+        for field, vocab in enumerate(self.vocabs):
+            inside = names_inside if field in (NAME, COMPANY) else others_inside
+            if len(ws) == 1 and field in (TAG, SUMMARY) and word.mode == "fuzzy":
+                continue
+            tokens = self._containing(field, ws) if inside or word.mode == "exact" else vocab.prefixed(ws)
+            exact, prefix, inner, cover = EXACT[field], PREFIX[field], SUBSTRING[field], COVERAGE[field]
+            postings = vocab.postings
+            for token in tokens:
+                if token == ws:
+                    quality = exact
+                elif token.startswith(ws):
+                    quality = prefix + cover * len(ws) / len(token)
+                else:
+                    quality = inner + cover * len(ws) / len(token)
+                layers.append((quality, postings[token]))
+        if word.mode == "fuzzy" and not ws.isdigit():
+            typos = max_typos(len(ws))
+            for field in (NAME, COMPANY):
+                vocab = self.vocabs[field]
+                for token, distance in vocab.fuzzy(ws, typos).items():
+                    layers.append((FUZZY[field] - TYPO_COST * distance, vocab.postings[token]))
+        layers.sort(key=itemgetter(0))
+        scores: dict[int, float] = {}
+        for quality, ids in layers:
+            scores.update(dict.fromkeys(ids, quality))
+        body = self.body(word.text) if len(ws) >= 3 or has_cjk(ws) else frozenset()
+        if body:
+            merged = dict.fromkeys(body, BODY)
+            merged.update(scores)
+            return merged
+        return scores
+
+    def _containing(self, field: int, ws: str) -> list[str]:
+        key = (field, ws)
+        cached = self._tokens.get(key)
+        if cached is None:
+            within = None
+            for cut in range(1, min(4, len(ws) - 1)):
+                within = self._tokens.get((field, ws[:-cut]))
+                if within is not None:
+                    break
+            cached = self._tokens.put(key, self.vocabs[field].containing(ws, within))
+        return cached
+
+    def _anchored(self, word: Word) -> set[int]:
+        """`^prefix`, `suffix$` and `^equal$` against the squashed target name or model."""
+        ws, whole = word.squashed, self.whole
+        if word.mode == "equal":
+            return set(whole.postings.get(ws, ()))
+        if word.mode == "prefix":
+            return whole.ids(whole.prefixed(ws))
+        return whole.ids([t for t in whole.containing(ws) if t.endswith(ws)])
+
+    def negated(self, word: Word) -> frozenset[int]:
+        """Reviews a `!word` excludes: the word inside name, company, a tag or the summary."""
+        key = ("not", word)
+        cached = self._filters.get(key)
+        if cached is None:
+            if word.mode in ("prefix", "suffix", "equal"):
+                found = self._anchored(word)
+            else:
+                found = set()
+                for field, vocab in enumerate(self.vocabs):
+                    found |= vocab.ids(self._containing(field, word.squashed))
+            cached = self._filters.put(key, frozenset(found))
+        return cached
+
+    def body(self, text: str, *, prefix: bool = True) -> frozenset[int]:
+        """Ids of reviews whose body holds the folded text."""
+        if self.fulltext is None:
+            return frozenset()
+        key = (text, prefix)
+        cached = self._bodies.get(key)
+        if cached is None:
+            rows = self.fulltext.match(text, prefix=prefix)
+            if rows is None:
+                self.body_failed = True
+                return frozenset()
+            get = self.rowids.get
+            cached = self._bodies.put(key, frozenset(i for i in map(get, rows) if i is not None))
+        return cached
+
+    def whole_query_bonus(self, squashed: str) -> dict[int, float]:
+        """Bonus for the whole query equalling, starting or sitting inside the squashed name or model."""
+        if len(squashed) < 2:
+            return {}
+        whole = self.whole
+        bonus: dict[int, float] = {}
+        if len(squashed) >= 3:
+            for token in whole.containing(squashed):
+                bonus.update(dict.fromkeys(whole.postings[token], WHOLE_INSIDE))
+        for token in whole.prefixed(squashed):
+            value = WHOLE_PREFIX + 0.2 * len(squashed) / len(token)
+            for i in whole.postings[token]:
+                if bonus.get(i, 0.0) < value:
+                    bonus[i] = value
+        bonus.update(dict.fromkeys(whole.postings.get(squashed, ()), WHOLE_EQUAL))
+        return bonus
+
+    # ------------------------------------------------------------------ filters
+
+    def filter(self, item: FieldTerm | NumberTerm) -> frozenset[int]:
+        cached = self._filters.get(item)
+        if cached is None:
+            cached = self._filters.put(item, frozenset(self._filter(item)))
+        return cached
+
+    def _filter(self, item: FieldTerm | NumberTerm) -> set[int]:
+        if isinstance(item, NumberTerm):
+            return self._numbers(item)
+        if item.field == "body":
+            return set(self.body(item.values[0]))
+        index = self._index(item.field)
+        found: set[int] = set()
+        for value in item.values:
+            found.update(index.get(value, ()))
+        return found
+
+    def _index(self, name: str) -> dict[str, list[int]]:
+        index = self._indexes.get(name)
+        if index is None:
+            index = {}
+            data = self.data
+            if name == "tag":
+                for i, tags in enumerate(data.tags):
+                    for tag in tags:
+                        index.setdefault(tag, []).append(i)
+            else:
+                values = {"company": data.companies, "lang": data.langs, "type": data.kinds}[name]
+                for i, value in enumerate(values):
+                    index.setdefault(value, []).append(i)
+            self._indexes[name] = index
+        return index
+
+    def company_tokens(self, company: str) -> set[str]:
+        """The company-field tokens reviews of a company hold (its id's words, its review's name)."""
+        reverse = self._indexes.get("company-tokens")
+        if reverse is None:
+            reverse = {}
+            companies = self.data.companies
+            for token, ids in self.vocabs[COMPANY].postings.items():
+                for label in {companies[j] for j in ids}:
+                    reverse.setdefault(label, set()).add(token)
+            self._indexes["company-tokens"] = reverse
+        return set(reverse.get(company, ()))
+
+    def labels(self, name: str, value: str) -> list[int]:
+        """Ids with a tag / company / lang / type equal to an already normalised value."""
+        return self._index(name).get(value, [])
+
+    def _numbers(self, term: NumberTerm) -> set[int]:
+        from bisect import bisect_left, bisect_right
+
+        key = f"#{term.field}"
+        column = self._indexes.get(key)
+        if column is None:
+            column = sorted((v, i) for i, v in enumerate(self.values(term.field)) if v is not None)
+            column = ([v for v, _ in column], [i for _, i in column])
+            self._indexes[key] = column
+        values, ids = column
+        low, high = 0, len(values)
+        if term.low is not None:
+            low = (bisect_left if term.low_inclusive else bisect_right)(values, term.low)
+        if term.high is not None:
+            high = (bisect_right if term.high_inclusive else bisect_left)(values, term.high)
+        return set(ids[low:high])
+
+    def values(self, field: str) -> list[Any]:
+        """The values a numeric field or a sort reads, per review id (None when missing)."""
+        data = self.data
+        if field == "price":
+            return data.prices
+        if field == "date":
+            return data.dates
+        if field == "overall":
+            field = "score"
+        column = ("score", "sci", "tech", "cost", "rel", "design").index(field)
+        return [s[column] for s in data.scores]

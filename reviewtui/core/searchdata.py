@@ -1,0 +1,168 @@
+"""What the search index knows about each review: folded strings, numbers, and token postings.
+
+Built once per catalog (and kept in the cache, see `cache.py`), as plain lists and dicts so it
+round-trips through `marshal` in milliseconds. Review ids are positions in `IndexData.paths`,
+which is sorted by folded target name: the order an empty query lists reviews in.
+"""
+
+from __future__ import annotations
+
+import marshal
+import re
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass, fields
+
+from reviewtui.core.model import Review
+from reviewtui.core.query import norm_label
+from reviewtui.core.text import fold, squash
+
+#: Bumped whenever the layout or the meaning of any field changes.
+DATA_VERSION = 3
+
+#: Token fields, in the order of `IndexData.vocab`.
+NAME, COMPANY, TAG, SUMMARY = range(4)
+FIELD_NAMES = ("name", "company", "tag", "summary")
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Runs of letters and digits of folded text; kana and kanji runs stay whole."""
+    return _TOKEN.findall(text)
+
+
+def model_of(squashed_name: str, company_keys: Iterable[str]) -> str:
+    """The squashed model string: the name without a leading brand (`sonywh1000xm5` -> `wh1000xm5`)."""
+    best = squashed_name
+    for key in company_keys:
+        if key and squashed_name.startswith(key) and len(squashed_name) > len(key):
+            candidate = squashed_name[len(key) :]
+            if len(candidate) < len(best):
+                best = candidate
+    return best
+
+
+@dataclass(slots=True)
+class IndexData:
+    paths: list[str]
+    names: list[str]
+    """Folded target names."""
+    squashed: list[str]
+    models: list[str]
+    companies: list[str]
+    """`norm_label` of company_id."""
+    langs: list[str]
+    kinds: list[str]
+    tags: list[tuple[str, ...]]
+    """`norm_label` of each tag."""
+    prices: list[float | None]
+    scores: list[tuple[float, float, float, float, float, float]]
+    """Overall and the five criteria."""
+    dates: list[str | None]
+    pair: list[int]
+    """The smaller id of a review and its twin (its own id when it has none): one row per pair."""
+    vocab: list[dict[str, list[int]]]
+    """Per token field, token -> ids holding it (ascending)."""
+
+    def dumps(self) -> bytes:
+        return marshal.dumps((DATA_VERSION, astuple(self)))
+
+    @classmethod
+    def loads(cls, blob: bytes) -> IndexData | None:
+        try:
+            version, values = marshal.loads(blob)
+            if version != DATA_VERSION or len(values) != len(fields(cls)):
+                return None
+            return cls(*values)
+        except (ValueError, EOFError, TypeError):
+            return None
+
+
+def build(reviews: list[Review], twin_of: dict[str, str] | None = None) -> IndexData:
+    """Index data for reviews. `twin_of` maps a path to its twin's path (see `Catalog.twin_of`)."""
+    folded = [(fold(r.target_name), r.lang, r.path, r) for r in reviews]
+    folded.sort(key=lambda t: (t[0], t[1], t[2]))
+    ordered = [t[3] for t in folded]
+    paths = [r.path for r in ordered]
+    position = {path: i for i, path in enumerate(paths)}
+    company_names = _company_names(ordered)
+
+    names: list[str] = []
+    squashed: list[str] = []
+    models: list[str] = []
+    companies: list[str] = []
+    tag_lists: list[tuple[str, ...]] = []
+    vocab: list[dict[str, list[int]]] = [{}, {}, {}, {}]
+    name_vocab, company_vocab, tag_vocab, summary_vocab = vocab
+    for i, (name, _, _, review) in enumerate(folded):
+        sq = squash(name)
+        company = norm_label(review.company_id)
+        company_keys = company_names.get(company, set()) | {company.replace(" ", "")}
+        model = model_of(sq, company_keys)
+        names.append(name)
+        squashed.append(sq)
+        models.append(model)
+        companies.append(company)
+
+        parts = tokens(name)
+        entries = set(parts)
+        entries.update(a + b for a, b in zip(parts, parts[1:], strict=False))
+        entries.add(sq)
+        entries.add(model)
+        _post(name_vocab, entries, i)
+
+        words = set(company.split())
+        words.update(company_keys)
+        _post(company_vocab, words, i)
+
+        tags = tuple(dict.fromkeys(t for t in (norm_label(tag) for tag in review.tags) if t))
+        tag_lists.append(tags)
+        tag_words: set[str] = set()
+        for tag in tags:
+            tag_words.update(tag.split())
+            tag_words.add(tag.replace(" ", ""))
+        _post(tag_vocab, tag_words, i)
+        _post(summary_vocab, set(tokens(fold(review.summary))), i)
+
+    pair = list(range(len(ordered)))
+    for path, other in (twin_of or {}).items():
+        a, b = position.get(path), position.get(other)
+        if a is not None and b is not None:
+            pair[a] = pair[b] = min(a, b)
+    return IndexData(
+        paths=paths,
+        names=names,
+        squashed=squashed,
+        models=models,
+        companies=companies,
+        langs=[r.lang for r in ordered],
+        kinds=[r.kind for r in ordered],
+        tags=tag_lists,
+        prices=[r.price.amount if r.price else None for r in ordered],
+        scores=[(r.rating.overall, *r.rating.criteria) for r in ordered],
+        dates=[r.date for r in ordered],
+        pair=pair,
+        vocab=vocab,
+    )
+
+
+def _post(vocab: dict[str, list[int]], entries: Iterable[str], i: int) -> None:
+    for entry in entries:
+        if entry:
+            postings = vocab.get(entry)
+            if postings is None:
+                vocab[entry] = [i]
+            else:
+                postings.append(i)
+
+
+def _company_names(reviews: list[Review]) -> dict[str, set[str]]:
+    """Company label -> squashed name tokens of its company review (`audio technica` -> {audiotechnica})."""
+    out: dict[str, set[str]] = {}
+    for review in reviews:
+        if review.kind == "company":
+            name = fold(review.target_name)
+            keys = out.setdefault(norm_label(review.company_id), set())
+            keys.add(squash(name))
+            keys.update(tokens(name))
+    return out
