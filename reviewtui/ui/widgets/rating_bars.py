@@ -95,7 +95,7 @@ class RatingBars(Widget):
         & > .rating-bars--number { text-style: bold; }
         & > .rating-bars--maximum { color: $foreground 60%; }
         & > .rating-bars--low { color: $error; }
-        & > .rating-bars--mid { color: $warning; }
+        & > .rating-bars--mid { color: $text-warning; }
         & > .rating-bars--high { color: $success; }
     }
     """

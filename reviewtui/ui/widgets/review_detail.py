@@ -211,19 +211,19 @@ class ReviewDetail(VerticalScroll):
     # Actions -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("company", "twin", "references", "open_page", "copy_page", "edit", "view"):
-            return self.review is not None
+        review = self.review
+        if action in ("twin", "references", "open_page", "copy_page", "edit", "view"):
+            return review is not None
+        if action == "company":
+            return review is not None and review.kind != "company"
         if action == "products":
-            return self.review is not None and self.review.kind == "company"
+            return review is not None and review.kind == "company"
         return True
 
     def action_company(self) -> None:
         """Post JumpTo for the company review, or say there is none."""
         review = self.review
-        if review is None:
-            return
-        if review.kind == "company":
-            self.notify("This is the company's own review.", markup=False)
+        if review is None or review.kind == "company":
             return
         company = self.catalog.company_of(review) if self.catalog is not None else None
         if company is None:

@@ -31,6 +31,10 @@ def safe_parser() -> MarkdownIt:
 class SafeMarkdown(Markdown):
     """Markdown whose links open only when they are http(s), via `links.open_url`."""
 
+    DEFAULT_CSS = """
+    SafeMarkdown > MarkdownBlock:last-child { margin-bottom: 0; }
+    """
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, parser_factory=safe_parser, open_links=False)
 
@@ -45,8 +49,8 @@ class SectionView(Vertical):
     DEFAULT_CSS = """
     SectionView {
         height: auto;
-        & > .section-heading { text-style: bold; color: $accent; margin: 1 0 0 0; }
-        & > RatingBars { margin: 0 0 0 0; }
+        & > .section-heading { text-style: bold; color: $text-accent; margin: 1 0 0 0; }
+        & > RatingBars { max-width: 64; }
         & > SafeMarkdown { padding: 0; margin: 0; }
     }
     """
@@ -143,7 +147,7 @@ class ReferencesView(Vertical):
     DEFAULT_CSS = """
     ReferencesView {
         height: auto;
-        & > .section-heading { text-style: bold; color: $accent; margin: 1 0 0 0; }
+        & > .section-heading { text-style: bold; color: $text-accent; margin: 1 0 0 0; }
         & > SafeMarkdown { padding: 0; margin: 0; }
     }
     """
