@@ -30,11 +30,16 @@ MARKS = {"error": "✖ error", "warning": "▲ warning"}
 _MARK_STYLES = {"error": "bold red", "warning": "yellow"}
 
 
-def problem_cells(problem: Problem) -> tuple[Text, Text, Text, Text]:
+def tail(text: str, width: int) -> str:
+    """The end of a path when it is too long: the file name is what tells rows apart."""
+    return text if len(text) <= width else "…" + text[len(text) - width + 1 :]
+
+
+def problem_cells(problem: Problem, path_width: int = 10_000) -> tuple[Text, Text, Text, Text]:
     """Table cells as Rich Text (never markup: paths and messages are data)."""
     return (
         Text(MARKS.get(problem.severity, problem.severity), style=_MARK_STYLES.get(problem.severity, "")),
-        Text(problem.path, no_wrap=True, overflow="ellipsis"),
+        Text(tail(problem.path, path_width), no_wrap=True, overflow="ellipsis"),
         Text("" if problem.line is None else str(problem.line), justify="right"),
         Text(problem.message, no_wrap=True, overflow="ellipsis"),
     )
@@ -102,6 +107,7 @@ class ProblemsScreen(Screen[Problem | None]):
         self.root = root
         self.allow_external = allow_external
         self.shown: tuple[Problem, ...] = ()
+        self._path_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="problems-count", markup=False)
@@ -124,10 +130,13 @@ class ProblemsScreen(Screen[Problem | None]):
 
     def on_resize(self) -> None:
         table = self.table
-        for key, width in column_widths(self.problems, self.size.width).items():
+        widths = column_widths(self.problems, self.size.width)
+        for key, width in widths.items():
             column = table.columns.get(ColumnKey(key))
             if column is not None:
                 column.width = width
+        if widths["path"] != self._path_width:
+            self._fill()
         table.refresh(layout=True)
 
     def watch_severity(self) -> None:
@@ -136,8 +145,12 @@ class ProblemsScreen(Screen[Problem | None]):
     def _fill(self) -> None:
         self.shown = tuple(p for p in self.problems if self.severity is None or p.severity == self.severity)
         table = self.table
+        self._path_width = column_widths(self.problems, self.size.width)["path"]
+        row = table.cursor_row
         table.clear()
-        table.add_rows(problem_cells(p) for p in self.shown)
+        table.add_rows(problem_cells(p, self._path_width) for p in self.shown)
+        if 0 < row < len(self.shown):
+            table.move_cursor(row=row)
         self.query_one("#problems-count", Static).update(count_line(self.problems, self.severity, len(self.shown)))
         self._describe(0 if self.shown else None)
 
