@@ -223,8 +223,27 @@ def test_a_tree_deeper_than_the_recursion_limit(tmp_path: Path) -> None:
             handle.write(review(ref="deep"))
     finally:
         os.close(fd)
-    catalog = load_catalog(tmp_path)
-    assert [r.path for r in catalog.reviews] == [rel]
+    try:
+        catalog = load_catalog(tmp_path)
+        assert [r.path for r in catalog.reviews] == [rel]
+    finally:
+        _remove_chain(folder, depth)
+
+
+def _remove_chain(folder: str, depth: int) -> None:
+    """Remove d/d/.../deep.md without recursion (pytest's own clean-up recurses, and would fail)."""
+    fd = os.open(folder, os.O_RDONLY)
+    for _ in range(depth):
+        next_fd = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = next_fd
+    os.unlink("deep.md", dir_fd=fd)
+    for _ in range(depth):
+        parent = os.open("..", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        os.rmdir("d", dir_fd=parent)
+        fd = parent
+    os.close(fd)
 
 
 def test_a_crash_in_the_parser_is_contained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
