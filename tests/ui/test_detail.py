@@ -333,3 +333,29 @@ async def test_references_view_falls_back_to_markdown_when_nothing_parses(tmp_pa
         assert view.query_one(SafeMarkdown).source == "Only prose here, no list."
         await pilot.press("r")
         assert "This review lists no references." in app.notice_text()
+
+
+async def test_focus_leaves_the_references_when_the_next_review_has_none(tmp_path: Path) -> None:
+    text = front() + body().replace(
+        '[1] Acme, "Spec sheet," https://acme.example/x-1, accessed 2025-05-01', "Only prose here, no list."
+    )
+    write(tmp_path, "_products/en/acme/acme-x-1.md", text)
+    write(tmp_path, "_products/en/acme/acme-x-2.md", front(ref="acme-x-2") + body())
+    catalog = load_catalog(tmp_path)
+    with_refs, without = (
+        catalog.by_path["_products/en/acme/acme-x-2.md"],
+        catalog.by_path["_products/en/acme/acme-x-1.md"],
+    )
+    app = DetailApp(catalog, with_refs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        assert isinstance(app.focused, ReferenceList)
+        detail = app.query_one(ReviewDetail)
+        detail.review = without
+        await settle(app, pilot)
+        assert app.focused is detail
+        await pilot.press("r")
+        detail.review = None
+        await settle(app, pilot)
+        assert app.focused is detail

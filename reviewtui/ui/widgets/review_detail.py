@@ -172,6 +172,8 @@ class ReviewDetail(VerticalScroll):
 
     async def _show(self, review: Review | None) -> None:
         with self.app.batch_update():
+            if review is None and self.query_one(ReferenceList).has_focus:
+                self.focus()
             self._show_static(review)
             if review is None:
                 return
@@ -187,7 +189,11 @@ class ReviewDetail(VerticalScroll):
                 pending.append(view.show(section))
             for view in self._views[len(body) :]:
                 view.display = False
+            listing = self.query_one(ReferenceList)
+            had_focus = listing.has_focus
             pending.extend(self._place_references(review))
+            if had_focus and not (listing.display and self.query_one(ReferencesView).display):
+                self.focus()  # the references the cursor was in are gone with the old review
             self.scroll_home(animate=False, immediate=True)
             await asyncio.gather(*pending)
 
