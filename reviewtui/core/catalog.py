@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -69,6 +70,10 @@ def _unusable(path: Path, rel: str) -> Problem:
     return Problem(rel, None, "error", f"This is {_kind_of(mode)}, not a file; it was skipped.")
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_BAD_NAME = "The file's name (or a folder's on its path) is not valid UTF-8; rename it to have the file indexed."
+
+
 def _os_message(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "The file vanished while the folder was being read."
@@ -117,6 +122,10 @@ def _walk(top: Path, root: Path, tops: list[str], seen: set[tuple[int, int]], ou
                 folders.append(path)
             elif entry.name.lower().endswith(".md"):
                 rel = path.relative_to(root).as_posix()
+                if _SURROGATES.search(rel):  # Linux names are bytes: keep undecodable ones out of every index
+                    out.problems.append(Problem(clean(rel), None, "error", _BAD_NAME))
+                    out.unusable += 1
+                    continue
                 if not is_file:
                     out.problems.append(_unusable(path, rel))
                     out.unusable += 1

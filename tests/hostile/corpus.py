@@ -695,7 +695,9 @@ def _special_cases(root: Path) -> list[Case]:
             with open(os.path.join(folder, b"caf\xe9.md"), "wb") as handle:
                 handle.write(review(ref="latin-name").encode())
 
-        cases.append(Case("latin-1-file-name", f"{P}/names/caf\udce9.md", latin_name))
+        # Not valid UTF-8: the name could not be stored, printed or shown; the problem names it with U+FFFD.
+        bad_name = "The file's name (or a folder's on its path) is not valid UTF-8; rename it to have the file indexed."
+        cases.append(Case("latin-1-file-name", f"{P}/names/caf\ufffd.md", latin_name, (E(bad_name),), kept=False))
     # Same ref and lang as good-02 in another company's folder: kept, not linked as a twin.
     cases.append(
         Case(

@@ -125,6 +125,23 @@ def test_twins_still_link_beside_the_mess(corpus: Corpus, catalog: Catalog) -> N
     assert company is not None and company.path == "_companies/en/good.md"
 
 
+def _snapshot(catalog: Catalog) -> tuple[object, ...]:
+    reviews = [
+        (r.path, r.title, r.summary, r.tags, r.rating, r.price, r.date, r.sections, r.references)
+        for r in catalog.reviews
+    ]
+    return catalog.files, reviews, catalog.problems
+
+
+def test_cached_load_gives_the_same_catalog(corpus: Corpus, catalog: Catalog) -> None:
+    """The second load comes from the persistent cache; hostile text survives the round trip intact."""
+    pytest.importorskip("reviewtui.core.cache")
+    again = load_catalog(corpus.root)
+    assert _snapshot(again) == _snapshot(catalog)
+    assert _snapshot(load_catalog(corpus.root, cache=False)) == _snapshot(catalog)
+    assert again.notices == []
+
+
 # ----------------------------------------------------------------------------- races and depth
 
 
