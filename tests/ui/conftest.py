@@ -131,7 +131,7 @@ def app(collection: Path) -> ReviewApp:
 
 
 async def ready(pilot: Pilot[int]) -> None:
-    """Wait until the catalog is loaded and the latest search is on screen."""
+    """Wait until the catalog is loaded, the latest search is on screen and deferred updates are done."""
     app = pilot.app
     assert isinstance(app, ReviewApp)
     for _ in range(200):
@@ -140,5 +140,6 @@ async def ready(pilot: Pilot[int]) -> None:
         main = app.main
         if main.results is not None and not main.searching:
             break
+    app.main.settle()
     await app.workers.wait_for_complete()
     await pilot.pause()

@@ -21,15 +21,18 @@ FOCUS_RULES = (
 
 def _groups() -> list[tuple[str, list[BindingType]]]:
     from reviewtui.ui.app import ReviewApp
+    from reviewtui.ui.screens.detail import DetailScreen
     from reviewtui.ui.screens.main import MainScreen
     from reviewtui.ui.widgets.results_list import ResultsList
+    from reviewtui.ui.widgets.review_detail import ReviewDetail
     from reviewtui.ui.widgets.search_bar import SearchBar
     from reviewtui.ui.widgets.tag_filter import TagFilter
 
     return [
         ("Anywhere", ReviewApp.BINDINGS),
-        ("Results and detail", MainScreen.BINDINGS),
-        ("Results list", ResultsList.BINDINGS),
+        ("Results (act on the highlighted review)", MainScreen.BINDINGS),
+        ("Moving in the results", ResultsList.BINDINGS),
+        ("Detail (pane or screen)", [*ReviewDetail.BINDINGS, *DetailScreen.BINDINGS]),
         ("Search box", SearchBar.BINDINGS),
         (
             "Tag panel",

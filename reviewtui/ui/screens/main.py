@@ -7,7 +7,9 @@ send messages up. Loading and searching run in thread workers, so typing never w
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from textual import on, work
@@ -98,6 +100,7 @@ class MainScreen(Screen[None]):
         self._open_when_ready = False
         self._detail_timer: Timer | None = None
         self._tags_timer: Timer | None = None
+        self._deferred: dict[str, Callable[[], None]] = {}
 
     # ------------------------------------------------------------------ layout
 
@@ -222,12 +225,30 @@ class MainScreen(Screen[None]):
         self.results_list.show(event.results, keep=event.keep, placeholder=self._empty_text())
         self._show_filters()
         self._show_position()
-        if self._tags_timer is not None:
-            self._tags_timer.stop()
-        self._tags_timer = self.set_timer(TAGS_DELAY, self._show_tags)
+        self._tags_timer = self._restart(self._tags_timer, TAGS_DELAY, self._show_tags)
         if self._open_when_ready:
             self._open_when_ready = False
             self.open_highlighted()
+
+    def _restart(self, timer: Timer | None, delay: float, callback: Callable[[], None]) -> Timer:
+        """Debounce: (re)start a timer, so only the last of a burst of changes does the work."""
+        if timer is not None:
+            timer.stop()
+        self._deferred[callback.__name__] = callback
+        return self.set_timer(delay, partial(self._run_deferred, callback))
+
+    def _run_deferred(self, callback: Callable[[], None]) -> None:
+        self._deferred.pop(callback.__name__, None)
+        callback()
+
+    def settle(self) -> None:
+        """Do the deferred updates (tag counts, detail pane) now: for scripts and snapshots."""
+        for timer in (self._tags_timer, self._detail_timer):
+            if timer is not None:
+                timer.stop()
+        for callback in list(self._deferred.values()):
+            callback()
+        self._deferred.clear()
 
     def _empty_text(self) -> str:
         return "No matches. Press x to clear the filters." if self.view.is_filtered else "No matches."
@@ -281,10 +302,8 @@ class MainScreen(Screen[None]):
     @on(ResultsList.Highlighted)
     def _highlighted(self, event: ResultsList.Highlighted) -> None:
         self._show_position()
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
         if self.wide:
-            self._detail_timer = self.set_timer(DETAIL_DELAY, self._update_detail)
+            self._detail_timer = self._restart(self._detail_timer, DETAIL_DELAY, self._update_detail)
 
     def _update_detail(self) -> None:
         hit = self.results_list.highlighted

@@ -1,0 +1,159 @@
+"""Searching and narrowing: as-you-type results, tags (AND), language, kind, sort, clear."""
+
+from __future__ import annotations
+
+from reviewtui.core.config import Config
+from reviewtui.ui.app import ReviewApp
+from reviewtui.ui.widgets.tag_filter import TagFilter
+from tests.ui.conftest import ready
+
+SIZE = (100, 30)  # wide enough for the tag panel
+
+
+def paths(app: ReviewApp) -> list[str]:
+    return [hit.review.path for hit in app.main.results_list.hits]
+
+
+async def test_empty_query_lists_everything_with_twins_folded(app: ReviewApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        catalog = app.main.catalog
+        assert catalog is not None
+        hits = app.main.results_list.hits
+        # 9 reviews, two en/ja pairs (Acme the company, Acme X-1) fold into one row each.
+        assert len(catalog.reviews) == 9
+        assert len(hits) == 7
+        folded = [h for h in hits if h.twin is not None]
+        assert {h.review.ref for h in folded} == {"acme", "acme-x-1"}
+        assert "7 matches" in str(app.main.query_one("#filters").render())
+
+
+async def test_results_follow_typing(app: ReviewApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press(*"bolt")
+        await ready(pilot)
+        names = [h.review.target_name for h in app.main.results_list.hits]
+        assert names and all("Bolt" in n for n in names[:3])
+        assert app.main.view.query == "bolt"
+        for _ in range(4):
+            await pilot.press("backspace")
+        await ready(pilot)
+        assert len(app.main.results_list.hits) == 7
+
+
+async def test_stale_searches_never_overwrite_newer_results(app: ReviewApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press(*"zenit one")
+        await ready(pilot)
+        assert app.main.results.hits[0].review.target_name == "Zenit One"
+        assert app.main.view.query == "zenit one"
+
+
+async def test_ticking_two_tags_narrows_to_reviews_with_both(app: ReviewApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        tags = app.main.query_one(TagFilter)
+        assert tags.display and tags.option_count > 0
+        values = [tags.get_option_at_index(i).value for i in range(tags.option_count)]
+        tags.focus()
+        tags.highlighted = values.index("dac")
+        await pilot.press("space")
+        await ready(pilot)
+        assert app.main.view.tags == ("DAC",)
+        assert all("dac" in {t.casefold() for t in h.review.tags} for h in app.main.results_list.hits)
+        # The ticked tag stays on top; tick "Budget" too.
+        values = [tags.get_option_at_index(i).value for i in range(tags.option_count)]
+        assert values[0] == "dac"
+        tags.highlighted = values.index("budget")
+        await pilot.press("enter")
+        await ready(pilot)
+        assert set(app.main.view.tags) == {"DAC", "Budget"}
+        names = sorted(h.review.target_name for h in app.main.results_list.hits)
+        assert names == ["Acme X-1", "Bolt DAC Mini"]
+        filters = str(app.main.query_one("#filters").render())
+        assert "DAC" in filters and "Budget" in filters
+        await pilot.press("x")
+        await ready(pilot)
+        assert app.main.view.tags == ()
+        assert len(app.main.results_list.hits) == 7
+
+
+async def test_language_filter_cycles_both_en_ja(app: ReviewApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "l")
+        await ready(pilot)
+        assert app.main.view.only_lang == "en"
+        assert {h.review.lang for h in app.main.results_list.hits} == {"en"}
+        assert all(h.twin is None for h in app.main.results_list.hits)
+        await pilot.press("l")
+        await ready(pilot)
+        assert {h.review.lang for h in app.main.results_list.hits} == {"ja"}
+        assert "ja only" in str(app.main.query_one("#filters").render())
+        await pilot.press("l")
+        await ready(pilot)
+        assert app.main.view.only_lang is None
+
+
+async def test_kind_filter_cycles_products_companies_both(app: ReviewApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "K")
+        await ready(pilot)
+        assert {h.review.kind for h in app.main.results_list.hits} == {"product"}
+        await pilot.press("K")
+        await ready(pilot)
+        assert {h.review.kind for h in app.main.results_list.hits} == {"company"}
+        await pilot.press("K")
+        await ready(pilot)
+        assert app.main.view.kind is None
+
+
+async def test_sort_keys_cycle_and_reverse(app: ReviewApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "K", "s")
+        await ready(pilot)
+        assert app.main.view.sort == "overall"
+        scores = [h.review.rating.overall for h in app.main.results_list.hits]
+        assert scores == sorted(scores, reverse=True)
+        await pilot.press("r")
+        await ready(pilot)
+        scores = [h.review.rating.overall for h in app.main.results_list.hits]
+        assert scores == sorted(scores)
+        assert "▲" in str(app.main.query_one("#filters").render())
+        await pilot.press("S")
+        await ready(pilot)
+        assert app.main.view.sort == "relevance"
+
+
+async def test_every_sort_orders_the_list(app: ReviewApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "K")
+        seen = []
+        for _ in range(9):
+            await pilot.press("s")
+            await ready(pilot)
+            seen.append(app.main.view.sort)
+            reviews = [h.review for h in app.main.results_list.hits]
+            if app.main.view.sort == "price":
+                prices = [r.price.amount for r in reviews if r.price]
+                assert prices == sorted(prices)
+                assert reviews[-1].price is None  # missing values last
+            elif app.main.view.sort == "name":
+                names = [r.target_name.casefold() for r in reviews]
+                assert names == sorted(names)
+        assert seen == ["overall", "sci", "tech", "cost", "rel", "design", "price", "date", "name"]
+
+
+async def test_sort_from_config_is_used_at_start(collection) -> None:  # type: ignore[no-untyped-def]
+    from reviewtui.ui.app import make_app
+
+    app = make_app(collection, config=Config(sort="price", descending=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        prices = [h.review.price.amount for h in app.main.results_list.hits if h.review.price]
+        assert prices == sorted(prices, reverse=True)

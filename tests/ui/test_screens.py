@@ -1,0 +1,200 @@
+"""Layout by width, live resize, help, problems, palette, loading progress and settings that persist."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.command import CommandPalette
+
+from reviewtui.core.config import Config, load_config
+from reviewtui.ui.app import ReviewApp, make_app
+from reviewtui.ui.messages import IndexProgress
+from reviewtui.ui.screens.detail import DetailScreen
+from reviewtui.ui.screens.help import HelpScreen
+from reviewtui.ui.screens.problems import ProblemsScreen
+from reviewtui.ui.widgets.status_bar import StatusBar
+from reviewtui.ui.widgets.tag_filter import TagFilter
+from tests.ui.conftest import ready
+
+
+async def test_detail_is_a_pane_when_wide_and_a_screen_when_narrow(app: ReviewApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        main = app.main
+        assert main.detail.display and main.detail.region.width > 40
+        assert main.detail.review == main.results_list.highlighted.review
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not main.detail.display
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("escape")
+        await pilot.resize_terminal(130, 40)
+        await pilot.pause()
+        assert main.detail.display
+
+
+async def test_detail_pane_waits_for_the_highlight_to_settle(app: ReviewApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        main = app.main
+        first = main.detail.review
+        await pilot.press("escape", "down", "down", "down")
+        assert main.detail.review is first  # not yet: the pane is debounced
+        await pilot.pause(0.3)
+        assert main.detail.review == main.results_list.highlighted.review != first
+
+
+async def test_tag_panel_follows_width_and_f_toggles_it(app: ReviewApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        tags = app.main.query_one(TagFilter)
+        assert not tags.display
+        await pilot.press("escape", "f")
+        await pilot.pause()
+        assert tags.display and app.focused is tags
+        await pilot.press("f")
+        await pilot.pause()
+        assert not tags.display
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not tags.display  # the user's choice wins over the width
+
+
+async def test_80x24_shows_every_column_title_and_rows(app: ReviewApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        header = str(app.main.query_one("#results-header").render())
+        for title in ("Name", "Company", "Lang", "Price", "Score"):
+            assert title in header
+        assert app.main.results_list.region.height >= 15
+
+
+async def test_help_lists_every_key(app: ReviewApp) -> None:
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-body Static").render())
+        from reviewtui.ui.screens.main import MainScreen
+        from reviewtui.ui.widgets.review_detail import ReviewDetail
+
+        for binding in [*ReviewApp.BINDINGS, *MainScreen.BINDINGS, *ReviewDetail.BINDINGS]:
+            assert (binding.tooltip or binding.description) in text
+        for rule in ("/ goes to the search box", "two Esc", "ctrl+q always quits"):
+            assert rule in text
+        await pilot.press("escape")
+        assert app.screen is app.main
+
+
+async def test_problem_count_is_shown_and_bang_lists_them(app: ReviewApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        status = str(app.main.query_one(StatusBar).render())
+        assert "1 error" in status and "press !" in status
+        await pilot.press("escape", "exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        assert [p.path for p in app.screen.problems] == ["_products/en/acme/broken.md"]
+        await pilot.press("escape")
+        assert app.screen is app.main
+
+
+async def test_progress_is_shown_while_indexing(app: ReviewApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.main.post_message(IndexProgress(1200, 7611))
+        await pilot.pause()
+        assert "1,200/7,611" in str(app.main.query_one(StatusBar).render())
+
+
+async def test_first_frame_comes_before_the_catalog(collection: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Loading runs in a thread: the screen is up and typing works while the loader is still busy."""
+    import threading
+
+    gate = threading.Event()
+    from reviewtui.ui.screens import main as main_module
+
+    real = main_module.load_catalog
+
+    def slow(root, **kw):  # type: ignore[no-untyped-def]
+        gate.wait(10)
+        return real(root, **kw)
+
+    monkeypatch.setattr(main_module, "load_catalog", slow)
+    app = make_app(collection, config=Config())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.main.catalog is None
+        assert "Loading" in str(app.main.results_list.render_line(0).text)
+        await pilot.press(*"bolt")
+        assert app.main.search_bar.value == "bolt"
+        gate.set()
+        await ready(pilot)
+        assert app.main.results_list.hits[0].review.company_id == "bolt"
+
+
+async def test_palette_runs_app_actions(app: ReviewApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"sort by price")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await ready(pilot)
+        assert app.main.view.sort == "price"
+
+
+async def test_palette_filters_by_tag(app: ReviewApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"tag: balanced")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await ready(pilot)
+        assert app.main.view.tags == ("Balanced",)
+        assert [h.review.target_name for h in app.main.results_list.hits] == ["Acme Z-9"]
+
+
+async def test_settings_persist_between_runs(collection: Path, private_settings: Path) -> None:
+    app = make_app(collection)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "s", "s", "r", "L")
+        await ready(pilot)
+        app.theme = "nord"
+        await pilot.pause()
+    saved = json.loads((private_settings / "config.json").read_text())
+    assert saved["sort"] == "sci" and saved["descending"] is False
+    assert saved["lang"] == "en" and saved["theme"] == "nord"
+    again = make_app(collection)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert again.theme == "nord"
+        assert (again.main.view.sort, again.main.view.descending, again.main.view.lang) == ("sci", False, "en")
+
+
+async def test_lang_option_overrides_but_is_not_saved(collection: Path, private_settings: Path) -> None:
+    app = make_app(collection, lang="ja")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.main.view.lang == "ja"
+        folded = next(h for h in app.main.results_list.hits if h.review.ref == "acme-x-1")
+        assert folded.review.lang == "ja"
+        await pilot.press("escape", "s")
+        await ready(pilot)
+    assert load_config().lang is None
+
+
+async def test_every_builtin_theme_renders(app: ReviewApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            assert app.main.results_list.render_line(0).cell_length == app.main.results_list.size.width
