@@ -20,6 +20,8 @@ from reviewtui.core.model import OVERALL_NAME, Review
 #: Partial cells by eighths: index n draws n/8 of a cell.
 EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
 FULL = "█"
+#: Bars keep at least this many cells (128 steps) before labels are shortened.
+MIN_BAR = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,17 +122,20 @@ class RatingBars(Widget):
     def render(self) -> Content:
         return Content("\n").join(self.render_row(row, self.size.width) for row in self.rows)
 
+    def _number_width(self) -> int:
+        return 6 if any(r.maximum != 1.0 for r in self.rows) else 4
+
     def _label_width(self, width: int) -> int:
+        """Whole labels when the bar keeps MIN_BAR cells; else labels give way (cut with …)."""
         longest = max((cell_len(row.label) for row in self.rows), default=0)
         if not longest:
             return 0
-        return min(longest, max(8, width * 9 // 20))
+        return min(longest, max(8, width - self._number_width() - 2 - MIN_BAR))
 
     def render_row(self, row: BarRow, width: int) -> Content:
         """One row: label, bar (filled part coloured by tier, on a track) and the number."""
         label_width = self._label_width(width)
-        wide = any(r.maximum != 1.0 for r in self.rows)
-        number_width = 6 if wide else 4
+        number_width = self._number_width()
         maximum = f"/{row.maximum:g}" if row.maximum != 1.0 else ""
         numbers = Content.assemble(
             (format_score(row.value), ".rating-bars--number"), (maximum, ".rating-bars--maximum")
