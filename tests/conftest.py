@@ -19,3 +19,9 @@ def sample() -> Path:
     if not (SAMPLE / "_products").is_dir():
         pytest.skip("../shared/corpus-sample is not present")
     return SAMPLE
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own user cache folder: the persistent index never touches ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))

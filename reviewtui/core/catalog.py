@@ -9,6 +9,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reviewtui.core.model import ParseResult, Problem, Review
 from reviewtui.core.parse import MAX_FILE_BYTES, parse_bytes, too_large
@@ -212,6 +213,10 @@ class Catalog:
     problems: list[Problem]
     files: int
     by_path: dict[str, Review] = field(default_factory=dict)
+    store: Any = field(default=None, repr=False, compare=False)
+    """The open persistent cache (`cache.Store`) when the catalog was loaded through it."""
+    notices: list[str] = field(default_factory=list)
+    """One-line notices for the user (e.g. the cache could not be used); not problems of files."""
     _twins: dict[tuple[str, str, str], Review] = field(default_factory=dict)
     _companies: dict[tuple[str, str], Review] = field(default_factory=dict)
     _products: dict[tuple[str, str], list[Review]] = field(default_factory=dict)
@@ -301,10 +306,22 @@ def load_catalog(
     *,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    cache: bool | Any = True,
 ) -> Catalog:
-    """Parse every review file under root. Never raises for bad files: they become problems."""
+    """Parse every review file under root. Never raises for bad files: they become problems.
+
+    With `cache` (True, or a `cache.Cache`), unchanged files come from the persistent index in
+    the user cache folder and only changed ones are parsed; see `cache.py`. False reads every file.
+    """
     root = Path(root)
     found = scan(root)
+    if cache is not False:
+        from reviewtui.core.cache import Cache
+        from reviewtui.core.incremental import load_cached
+
+        options = cache if isinstance(cache, Cache) else Cache()
+        reviews, problems, store, notices = load_cached(root, found, options, progress=progress, cancelled=cancelled)
+        return Catalog(root, reviews, problems, len(found.files) + found.unusable, store=store, notices=notices)
     reviews: list[Review] = []
     problems = list(found.problems)
     for result in parse_entries(found.files, len(found.files), progress=progress, cancelled=cancelled):

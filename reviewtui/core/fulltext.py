@@ -44,7 +44,7 @@ class FullText:
     def __init__(
         self,
         db: sqlite3.Connection,
-        lock: threading.Lock,
+        lock: threading.Lock | threading.RLock,
         texts: Callable[[], Iterable[tuple[int, str]]] | None = None,
     ) -> None:
         self.db = db

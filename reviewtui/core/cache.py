@@ -1,0 +1,347 @@
+"""The persistent index: parsed reviews, their problems, the search data and the full-text index
+in one SQLite file per collection, in the user cache folder (platformdirs, so XDG_CACHE_HOME
+moves it).
+
+Each file's row is keyed by path + mtime + size: a second start stats every file and reparses
+only those that changed. Reviews come back without their bodies (sections and references load
+on first use), which is what makes a warm start cheap. The schema and a fingerprint of the
+parser's source are stored; a cache from another version is rebuilt. A cache that is corrupt,
+locked or cannot be written never stops a load: it is rebuilt, or the load works from memory,
+with a one-line notice (`Catalog.notices`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reviewtui.core.fulltext import FTS_SCHEMA, FullText
+from reviewtui.core.model import Price, Problem, Rating, Reference, Review, Section
+from reviewtui.core.paths import cache_dir
+
+SCHEMA_VERSION = 1
+_PARSER_MODULES = ("parse", "sections", "decode", "model", "text", "fulltext", "cache")
+
+
+def index_dir() -> Path:
+    return cache_dir() / "index"
+
+
+def db_path(root: Path) -> Path:
+    """The cache file of a collection: one per resolved root folder."""
+    key = hashlib.sha1(os.fsencode(os.path.realpath(root))).hexdigest()[:20]
+    return index_dir() / f"{key}.sqlite3"
+
+
+def parser_fingerprint() -> str:
+    """Changes whenever the code that turns files into reviews changes: cached rows from other code are stale."""
+    digest = hashlib.sha1(f"schema {SCHEMA_VERSION}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _PARSER_MODULES:
+        try:
+            digest.update((here / f"{name}.py").read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+def clear() -> list[Path]:
+    """Remove every cached index; returns what was removed."""
+    folder = index_dir()
+    if not folder.exists():
+        return []
+    removed = sorted(folder.iterdir())
+    shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
+@dataclass(frozen=True, slots=True)
+class Cache:
+    """How `load_catalog` uses the persistent cache: where (default: per root in the user cache
+    folder) and whether to throw the old one away first (`--rebuild`)."""
+
+    path: Path | None = None
+    rebuild: bool = False
+
+
+class CacheUnusable(Exception):
+    """The cache cannot be used this time; the message is the one-line notice."""
+
+
+# ----------------------------------------------------------------------------- rows <-> reviews
+
+_SLOT = {name: Review.__dict__[name] for name in Review.__dataclass_fields__}
+_SECTIONS = _SLOT["sections"]
+_REFERENCES = _SLOT["references"]
+
+
+def head_of(review: Review) -> bytes:
+    price = (review.price.amount, review.price.currency) if review.price else None
+    return marshal.dumps(
+        (
+            review.kind,
+            review.lang,
+            review.ref,
+            review.company_id,
+            review.title,
+            review.target_name,
+            review.date,
+            (review.rating.overall, *review.rating.criteria),
+            price,
+            review.summary,
+            review.tags,
+            review.permalink,
+        )
+    )
+
+
+def body_of(review: Review) -> bytes:
+    return marshal.dumps(
+        (
+            tuple((s.heading, s.key, s.score, s.text, s.line) for s in review.sections),
+            tuple((r.number, r.text, r.url) for r in review.references),
+        )
+    )
+
+
+def problems_blob(problems: list[Problem]) -> bytes:
+    return marshal.dumps(tuple((p.line, p.severity, p.message) for p in problems))
+
+
+def _frozen(cls: type, *values: Any) -> Any:
+    """A frozen slots dataclass without its __init__ (which sets each field the slow way)."""
+    obj = object.__new__(cls)
+    for name, value in zip(cls.__dataclass_fields__, values, strict=True):
+        cls.__dict__[name].__set__(obj, value)
+    return obj
+
+
+def sections_from(blob: bytes) -> tuple[tuple[Section, ...], tuple[Reference, ...]]:
+    sections, references = marshal.loads(blob)
+    return (
+        tuple(_frozen(Section, *s) for s in sections),
+        tuple(_frozen(Reference, *r) for r in references),
+    )
+
+
+class CachedReview(Review):
+    """A Review whose sections and references are read from the cache on first use."""
+
+    __slots__ = ("_body",)
+
+    @property  # type: ignore[override]
+    def sections(self) -> tuple[Section, ...]:
+        try:
+            return _SECTIONS.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            self._load_body()
+            return _SECTIONS.__get__(self)  # type: ignore[no-any-return]
+
+    @sections.setter
+    def sections(self, value: tuple[Section, ...]) -> None:
+        _SECTIONS.__set__(self, value)
+
+    @property  # type: ignore[override]
+    def references(self) -> tuple[Reference, ...]:
+        try:
+            return _REFERENCES.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            self._load_body()
+            return _REFERENCES.__get__(self)  # type: ignore[no-any-return]
+
+    @references.setter
+    def references(self, value: tuple[Reference, ...]) -> None:
+        _REFERENCES.__set__(self, value)
+
+    def _load_body(self) -> None:
+        store, rowid = self._body
+        sections, references = store.body(rowid, self.path)
+        _SECTIONS.__set__(self, sections)
+        _REFERENCES.__set__(self, references)
+
+
+def review_from(path: str, head: bytes, store: Store, rowid: int) -> Review:
+    kind, lang, ref, company_id, title, target, date, rating, price, summary, tags, permalink = marshal.loads(head)
+    review = object.__new__(CachedReview)
+    values = (
+        path,
+        kind,
+        lang,
+        ref,
+        company_id,
+        title,
+        target,
+        date,
+        _frozen(Rating, rating[0], tuple(rating[1:])),
+        _frozen(Price, *price) if price is not None else None,
+        summary,
+        tags,
+        permalink,
+    )
+    for name, value in zip(_SLOT, values, strict=False):
+        _SLOT[name].__set__(review, value)
+    CachedReview._body.__set__(review, (store, rowid))  # type: ignore[attr-defined]
+    return review
+
+
+def problems_from(path: str, blob: bytes | None) -> list[Problem]:
+    if not blob:
+        return []
+    return [_frozen(Problem, path, line, severity, message) for line, severity, message in marshal.loads(blob)]
+
+
+# ----------------------------------------------------------------------------- the store
+
+
+@dataclass
+class Store:
+    """An open cache file: what `SearchIndex` reads (see `search.SearchStore`) and the bodies."""
+
+    db: sqlite3.Connection
+    root: Path
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    rowids: dict[str, int] = field(default_factory=dict)
+    fulltext: FullText | None = None
+    fingerprint: str = ""
+
+    def body(self, rowid: int, path: str) -> tuple[tuple[Section, ...], tuple[Reference, ...]]:
+        """Sections and references of one review; read again from its file if the cache fails."""
+        try:
+            with self.lock:
+                row = self.db.execute("SELECT body FROM files WHERE id = ?", (rowid,)).fetchone()
+            if row is not None and row[0]:
+                return sections_from(row[0])
+        except (sqlite3.Error, ValueError, EOFError, TypeError):
+            pass
+        from reviewtui.core.catalog import FileEntry, read_file
+
+        try:
+            info = os.stat(self.root / path)
+            result = read_file(FileEntry(self.root / path, path, info.st_mtime_ns, info.st_size))
+        except OSError:
+            return (), ()
+        if result.review is None:
+            return (), ()
+        return tuple(result.review.sections), tuple(result.review.references)
+
+    def texts(self) -> Iterator[tuple[int, str]]:
+        """(rowid, body text) of the bodies holding kana or kanji, for the full-text scan."""
+        with self.lock:
+            rows = self.db.execute("SELECT id, body FROM files WHERE cjk = 1").fetchall()
+        live = set(self.rowids.values())
+        for rowid, blob in rows:
+            if rowid in live:
+                sections, _ = marshal.loads(blob)
+                yield rowid, "\n\n".join(f"{s[0]}\n{s[3]}" for s in sections)
+
+    def load_index(self) -> bytes | None:
+        try:
+            with self.lock:
+                row = self.db.execute("SELECT value FROM blobs WHERE key = ?", (self.fingerprint,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def save_index(self, blob: bytes) -> None:
+        try:
+            with self.lock, self.db:
+                self.db.execute("DELETE FROM blobs")
+                self.db.execute("INSERT INTO blobs (key, value) VALUES (?, ?)", (self.fingerprint, blob))
+        except sqlite3.Error:
+            pass
+
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT UNIQUE NOT NULL, "
+    "mtime INTEGER, size INTEGER, head BLOB, problems BLOB, body BLOB, cjk INTEGER)",
+    "CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB)",
+    FTS_SCHEMA,
+)
+
+
+def open_db(path: Path, *, rebuild: bool = False) -> tuple[sqlite3.Connection, str | None]:
+    """Open (creating or rebuilding as needed) a cache file. Returns it and a notice, if any.
+    Raises CacheUnusable when the cache cannot be used at all."""
+    notice = None
+    if rebuild:
+        _remove(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CacheUnusable(f"the cache folder {path.parent} cannot be made ({exc.strerror or exc})") from None
+    for attempt in (1, 2):
+        try:
+            db = _connect(path)
+            stale = _stale(db)
+            if stale is not None:
+                db.close()
+                _remove(path)
+                notice = stale
+                continue
+            return db, notice
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                raise CacheUnusable(f"the index cache {path} is in use by another process") from None
+            if "readonly" in text or "read-only" in text or "unable to open" in text or "disk I/O" in text:
+                raise CacheUnusable(f"the index cache {path} cannot be written ({text})") from None
+            if attempt == 2:
+                raise CacheUnusable(f"the index cache {path} cannot be used ({text})") from None
+            _remove(path)
+            notice = "The index cache was unreadable; it is being rebuilt."
+        except sqlite3.DatabaseError:
+            if attempt == 2:
+                raise CacheUnusable(f"the index cache {path} is damaged and could not be replaced") from None
+            _remove(path)
+            notice = "The index cache was damaged; it is being rebuilt."
+    raise CacheUnusable(f"the index cache {path} cannot be used")  # pragma: no cover
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=2.0, check_same_thread=False, isolation_level=None)
+    try:
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA temp_store = MEMORY")
+        db.execute("PRAGMA cache_size = -32000")
+        db.execute("BEGIN IMMEDIATE")  # fails fast on a read-only file, a locked one or a broken one
+        for statement in _SCHEMA:
+            db.execute(statement)
+        db.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
+        raise
+    db.isolation_level = ""  # back to implicit transactions for `with db:`
+    return db
+
+
+def _stale(db: sqlite3.Connection) -> str | None:
+    """None when the cache was made by this code; else a notice, and the cache is to be rebuilt."""
+    rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    fingerprint = parser_fingerprint()
+    if not rows:
+        with db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('parser', ?)", (fingerprint,))
+        return None
+    if rows.get("parser") != fingerprint:
+        return "The index cache was made by another version of reviewtui; it is being rebuilt."
+    return None
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.remove(f"{path}{suffix}")
+
+
+__all__ = ["Cache", "CacheUnusable", "CachedReview", "Store", "clear", "db_path", "index_dir", "open_db"]

@@ -1,0 +1,175 @@
+"""Loading a catalog through the persistent cache: reuse unchanged files, parse the rest, store them.
+
+`load_catalog` calls `load_cached`; when the cache cannot be used it returns None with a notice
+and the catalog is loaded from the files alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from reviewtui.core.cache import (
+    Cache,
+    CacheUnusable,
+    Store,
+    body_of,
+    db_path,
+    head_of,
+    open_db,
+    problems_blob,
+    problems_from,
+    review_from,
+)
+from reviewtui.core.fulltext import FTS_TABLE, FullText, body_text, has_cjk
+from reviewtui.core.model import ParseResult, Problem, Review
+
+#: Rebuild the full-text index when this share of its rows belongs to files that changed since.
+STALE_SHARE = 0.25
+
+
+def load_cached(
+    root: Path,
+    found: Any,
+    options: Cache,
+    *,
+    progress: Any = None,
+    cancelled: Any = None,
+) -> tuple[list[Review], list[Problem], Store | None, list[str]]:
+    """(reviews, problems, store, notices). A store of None means: nothing could be cached."""
+    from reviewtui.core.catalog import read_file
+
+    notices: list[str] = []
+    path = options.path or db_path(root)
+    try:
+        db, notice = open_db(path, rebuild=options.rebuild)
+        if notice:
+            notices.append(notice)
+        rows = {
+            p: (i, m, s, h, pr)
+            for p, i, m, s, h, pr in db.execute("SELECT path, id, mtime, size, head, problems FROM files")
+        }
+    except CacheUnusable as exc:
+        notices.append(f"The index cache cannot be used: {exc}; working from memory this time.")
+        db, rows = None, {}
+    except sqlite3.Error as exc:
+        notices.append(f"The index cache could not be read ({exc}); working from memory this time.")
+        db, rows = None, {}
+
+    store = Store(db, root) if db is not None else None
+    reviews: list[Review] = []
+    problems: list[Problem] = list(found.problems)
+    fresh: list[tuple[Any, ParseResult]] = []
+    gone: list[int] = []
+    total = len(found.files)
+    stopped = False
+    for done, entry in enumerate(found.files, 1):
+        if cancelled is not None and cancelled():
+            stopped = True
+            break
+        row = rows.pop(entry.rel, None)
+        if row is not None and store is not None and row[1] == entry.mtime_ns and row[2] == entry.size:
+            rowid, head, blob = row[0], row[3], row[4]
+            try:
+                if head:
+                    reviews.append(review_from(entry.rel, head, store, rowid))
+                    store.rowids[entry.rel] = rowid
+                problems.extend(problems_from(entry.rel, blob))
+            except (ValueError, EOFError, TypeError):  # a damaged row: parse the file again
+                reviews = [r for r in reviews if r.path != entry.rel]
+                store.rowids.pop(entry.rel, None)
+                gone.append(rowid)
+                fresh.append((entry, _parsed(read_file(entry), reviews, problems)))
+        else:
+            if row is not None:
+                gone.append(row[0])
+            fresh.append((entry, _parsed(read_file(entry), reviews, problems)))
+        if progress is not None and (done % 500 == 0 or done == total):
+            progress(done, total)
+    if not stopped:
+        gone.extend(row[0] for row in rows.values())
+    if store is not None and (fresh or gone):
+        try:
+            _write(store, fresh, gone)
+        except sqlite3.Error as exc:
+            notices.append(f"The index cache could not be updated ({exc}); working from memory this time.")
+            with contextlib.suppress(sqlite3.Error):
+                store.db.rollback()
+            store = None
+    if store is not None:
+        store.fulltext = FullText(store.db, store.lock, store.texts)
+        ids = sorted(store.rowids.values())
+        store.fingerprint = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
+    return reviews, problems, store, notices
+
+
+def _parsed(result: ParseResult, reviews: list[Review], problems: list[Problem]) -> ParseResult:
+    problems.extend(result.problems)
+    if result.review is not None:
+        reviews.append(result.review)
+    return result
+
+
+def _write(store: Store, fresh: list[tuple[Any, ParseResult]], gone: list[int]) -> None:
+    db = store.db
+    with store.lock, db:
+        stale = 0
+        for start in range(0, len(gone), 500):
+            chunk = gone[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            (count,) = db.execute(
+                f"SELECT count(*) FROM files WHERE body IS NOT NULL AND id IN ({marks})", chunk
+            ).fetchone()
+            stale += count
+            db.execute(f"DELETE FROM files WHERE id IN ({marks})", chunk)
+        (top,) = db.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'files'), 0), "
+            "coalesce((SELECT max(id) FROM files), 0))"
+        ).fetchone()
+        rows = []
+        texts = []
+        for offset, (entry, result) in enumerate(fresh, 1):
+            rowid = top + offset
+            review = result.review
+            if review is not None:
+                text = body_text(review)
+                texts.append((rowid, text))
+                store.rowids[entry.rel] = rowid
+                rows.append(
+                    (
+                        rowid,
+                        entry.rel,
+                        entry.mtime_ns,
+                        entry.size,
+                        head_of(review),
+                        problems_blob(result.problems),
+                        body_of(review),
+                        int(has_cjk(text)),
+                    )
+                )
+            else:
+                rows.append(
+                    (rowid, entry.rel, entry.mtime_ns, entry.size, None, problems_blob(result.problems), None, 0)
+                )
+        db.executemany(
+            "INSERT INTO files (id, path, mtime, size, head, problems, body, cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+        stale += int(dict(db.execute("SELECT key, value FROM meta").fetchall()).get("stale", 0) or 0)
+        (live,) = db.execute("SELECT count(*) FROM files WHERE body IS NOT NULL").fetchone()
+        if stale > STALE_SHARE * max(live, 1):
+            db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")
+            texts = list(_all_texts(db))
+            stale = 0
+        db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stale', ?)", (str(stale),))
+
+
+def _all_texts(db: sqlite3.Connection) -> Any:
+    import marshal
+
+    for rowid, blob in db.execute("SELECT id, body FROM files WHERE body IS NOT NULL").fetchall():
+        sections, _ = marshal.loads(blob)
+        yield rowid, "\n\n".join(f"{s[0]}\n{s[3]}" for s in sections)
