@@ -97,6 +97,7 @@ HUGE_TAGS = 200
 OVERALL_TOLERANCE = 0.05
 SCORE_TOLERANCE = 0.05
 _FENCE = re.compile(r"^---[ \t]*$")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 
 
@@ -167,6 +168,8 @@ def parse_bytes(data: bytes, path: str) -> ParseResult:
 
 def parse_text(text: str, path: str) -> ParseResult:
     """Parse text already decoded. Never raises: everything wrong becomes a Problem."""
+    if not text.isascii():  # lone surrogates (never in decoded bytes) cannot reach YAML or a screen
+        text = _LONE_SURROGATE.sub("\ufffd", text)
     return _parse_guarded(text.removeprefix("\ufeff"), _Checker(path))
 
 
