@@ -49,6 +49,14 @@ def _check_root(root: Path) -> None:
         raise SystemExit(2)
 
 
+def _load(root: Path) -> Catalog:
+    """The catalog, after telling stderr (one line each) what went wrong with the index cache."""
+    catalog = load_catalog(root)
+    for message in catalog.notices:
+        notice(f"reviewtui: {clean(message)}")
+    return catalog
+
+
 def review_json(review: Review) -> dict[str, Any]:
     return {
         "path": review.path,
@@ -83,7 +91,7 @@ def run_validate(argv: Sequence[str]) -> int:
     args = validate_parser().parse_intermixed_args(argv)
     root = _root(args.path)
     _check_root(root)
-    catalog = load_catalog(root)
+    catalog = _load(root)
     failed = bool(catalog.errors) or (args.strict and bool(catalog.warnings))
     if args.json:
         print(
@@ -136,7 +144,7 @@ def run_search(argv: Sequence[str]) -> int:
     _check_root(root)
     from reviewtui.core.search import SearchIndex
 
-    catalog = load_catalog(root)
+    catalog = _load(root)
     if catalog.errors:
         notice(f"reviewtui: {len(catalog.errors)} file(s) could not be read; `reviewtui validate` lists them.")
     query = " ".join(args.query)
