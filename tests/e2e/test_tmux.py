@@ -25,7 +25,8 @@ class Tmux:
 
     def __init__(self, folder: Path) -> None:
         self.socket = folder / f"tmux-{uuid.uuid4().hex[:8]}"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+        # COLUMNS/LINES (pytest-xdist workers set them) would override the pane size inside the app.
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX") and k not in ("COLUMNS", "LINES")}
 
     def run(self, *args: str, check: bool = True) -> str:
         done = subprocess.run(
@@ -42,6 +43,8 @@ class Tmux:
     def start(self, command: str, cols: int, rows: int) -> None:
         self.run("new-session", "-d", "-s", "app", "-x", str(cols), "-y", str(rows), command)
         self.run("set-option", "-t", "app", "remain-on-exit", "on")
+        # With no client attached tmux may fall back to its default size; pin it (window-size manual).
+        self.run("resize-window", "-t", "app", "-x", str(cols), "-y", str(rows))
 
     def screen(self, escapes: bool = False) -> str:
         return self.run("capture-pane", "-p", "-t", "app", *(["-e"] if escapes else []))
@@ -119,8 +122,12 @@ def test_common_terminal_types(tmux: Tmux, tmp_path: Path, term: str) -> None:
 
 def test_250x70_uses_the_room_and_resizes_live(tmux: Tmux, tmp_path: Path) -> None:
     start_app(tmux, tmp_path, 250, 70, TERM="xterm-256color")
-    rows = lines(tmux.wait_for("Audio-Technica", "matches"))
-    assert len(rows) == 70 and "palette" in rows[-1]
+    tmux.wait_for("Audio-Technica", "matches")
+    deadline = time.monotonic() + 15
+    while not ("palette" in (rows := lines(tmux.screen()))[-1] and len(rows) == 70):
+        size = tmux.run("display-message", "-p", "-t", "app", "#{pane_width}x#{pane_height}").strip()
+        assert time.monotonic() < deadline, f"not drawn at 250x70 (tmux: {size}):\n" + "\n".join(rows)
+        time.sleep(0.1)
     assert max(len(r.rstrip()) for r in rows) > 200, "the app does not use the width"
     assert sum(1 for r in rows if r.strip()) > 40, "the app does not use the height"
     for cols, height in ((80, 24), (120, 40), (60, 20)):
