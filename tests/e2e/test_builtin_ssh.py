@@ -194,3 +194,43 @@ def _run(argv: list[str], stdin: str | None = None) -> subprocess.CompletedProce
         env=CLIENT_ENV,
         stdin=None if stdin else subprocess.DEVNULL,
     )
+
+
+def test_a_visitor_dropped_while_indexing_leaves_no_lock(sample: Path, tmp_path: Path) -> None:
+    """Drop the first visitor while its app builds the index cache: the next visitor's app works, the cache is free."""
+    import sqlite3
+
+    server = start_serve_ssh(tmp_path, root=sample)
+    try:
+        argv = ssh_argv(server.port, None)
+        with Terminal(argv, cols=100, rows=30, env=CLIENT_ENV) as first:
+            assert wait_for(lambda: "session started" in server.output(), timeout=15)
+            time.sleep(0.3)  # the app is starting and indexing
+            first.close(signal.SIGKILL)
+        assert wait_for(lambda: descendants(server.process.pid) == [], timeout=10), "the dropped app lives on"
+        with Terminal(argv, cols=100, rows=30, env=CLIENT_ENV) as second:
+            screen = second.wait_until(lambda text: re.search(r"\d+ match", text) is not None, 60, "the results")
+            assert "in use by another process" not in screen
+            assert quit_and_wait(second) == 0
+        assert wait_for(lambda: descendants(server.process.pid) == [], timeout=10)
+        caches = list((tmp_path / "cache").rglob("*.sqlite3"))
+        for cache in caches:  # nobody holds a lock: a write transaction starts at once
+            db = sqlite3.connect(cache, timeout=0)
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("ROLLBACK")
+            finally:
+                db.close()
+    finally:
+        stop_serve(server.process)
+
+
+@pytest.mark.parametrize("term", ["xterm-16color", "linux"])
+def test_the_clients_terminal_type_reaches_the_app(serve_ssh: ServeSSH, term: str) -> None:
+    """TERM comes from the client's pty request: a 16-colour terminal gets no 256-colour or RGB codes."""
+    with Terminal(ssh_argv(serve_ssh.port, None), cols=80, rows=24, env={**CLIENT_ENV, "TERM": term}) as t:
+        t.wait_for("Audio-Technica", "matches", timeout=25)
+        assert re.search(rb"\x1b\[(?:[0-9]*;)*(?:3[0-7]|9[0-7])[;m]", bytes(t.raw)), "no 16-colour codes at all"
+        assert not re.search(rb"[34]8;[25];", bytes(t.raw)), "256-colour or RGB codes sent to a 16-colour terminal"
+        assert quit_and_wait(t) == 0
+    assert f"TERM={term}" in serve_ssh.output()
