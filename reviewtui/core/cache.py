@@ -29,7 +29,7 @@ from reviewtui.core.model import Price, Problem, Rating, Reference, Review, Sect
 from reviewtui.core.paths import cache_dir
 
 SCHEMA_VERSION = 1
-_PARSER_MODULES = ("parse", "sections", "decode", "model", "text", "fulltext", "cache")
+_PARSER_MODULES = ("parse", "frontmatter", "sections", "decode", "model", "text", "fulltext", "cache")
 
 
 def index_dir() -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import re
 import stat
@@ -313,7 +314,18 @@ def load_catalog(
     With `cache` (True, or a `cache.Cache`), unchanged files come from the persistent index in
     the user cache folder and only changed ones are parsed; see `cache.py`. False reads every file.
     """
-    root = Path(root)
+    collecting = gc.isenabled()
+    gc.disable()  # parsing makes millions of objects and no cycles: collecting now only costs time
+    try:
+        catalog = _load(Path(root), progress, cancelled, cache)
+    finally:
+        if collecting:
+            gc.enable()
+    gc.freeze()  # the catalog lives long: keep later collections from walking all of it
+    return catalog
+
+
+def _load(root: Path, progress: Progress | None, cancelled: Cancelled | None, cache: bool | Any) -> Catalog:
     found = scan(root)
     if cache is not False:
         from reviewtui.core.cache import Cache
