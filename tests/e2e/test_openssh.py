@@ -7,6 +7,7 @@ temporary client key; the ssh client runs inside a PTY of 100x30 like a user's t
 from __future__ import annotations
 
 import re
+import signal
 import time
 from pathlib import Path
 
@@ -73,3 +74,32 @@ def test_terminal_is_restored_after_quitting_over_openssh(openssh: OpenSSH, tmp_
         assert tail.rfind(b"\x1b[?1049l") > tail.rfind(b"\x1b[?1049h"), "alternate screen not left"
         assert tail.rfind(b"\x1b[?25h") > tail.rfind(b"\x1b[?25l"), "cursor left hidden"
         assert tail.rfind(b"\x1b[?1000l") >= tail.rfind(b"\x1b[?1000h"), "mouse reporting left on"
+
+
+def test_a_dropped_openssh_link_ends_the_app(openssh: OpenSSH, tmp_path: Path) -> None:
+    """Kill the ssh client mid-session: sshd hangs up and the app goes, leaving no process behind."""
+    marker = tmp_path / "config"  # the app's XDG_CONFIG_HOME: unique to this test, visible in /proc
+    argv = ssh_argv(openssh.port, openssh.key, app_command(tmp_path, str(CONTENT)), user=openssh.user)
+    with Terminal(argv, cols=80, rows=24, env=CLIENT_ENV) as term:
+        term.wait_for("Audio-Technica", timeout=25)
+        assert _apps_with(str(marker)), "the app process was not found"
+        term.close(signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while _apps_with(str(marker)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _apps_with(str(marker)), "the app outlived its SSH connection"
+
+
+def _apps_with(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (
+                    text.encode() in (entry / "environ").read_bytes()
+                    and b"reviewtui" in (entry / "cmdline").read_bytes()
+                ):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
