@@ -417,8 +417,9 @@ def _kind(value: Any, hints: dict[str, str], line: int | None, check: _Checker) 
         if "kind" not in hints:
             check.add("warning", f"The front matter has no layout; the review is read as a {fallback}.", None)
     else:
-        shown = repr(clean(value)[:40]) if isinstance(value, str) else _describe(value)
-        check.add("warning", f"The layout {shown} is neither product nor company; read as a {fallback}.", line)
+        what = f"{clean(value)[:40]!r} is" if isinstance(value, str) else f"is {_describe(value)},"
+        shown = f"The layout {what}"
+        check.add("warning", f"{shown} neither product nor company; read as a {fallback}.", line)
     return fallback
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
 
+from reviewtui.core.text import clean
+
 EDITOR_FALLBACK = "vi"
 PAGER_FALLBACK = "less"
 
@@ -32,7 +34,7 @@ def command_for(kind: str) -> list[str]:
 def run_suspended(app: App[object], argv: list[str], path: Path) -> bool:
     """Run argv + [path] in the terminal while the app steps aside. False (with a notice) if it could not."""
     if not path.is_file():
-        app.notify(f"The file is gone: {path.name}", severity="error", markup=False)
+        app.notify(f"The file is gone: {clean(path.name)}", severity="error", markup=False)
         return False
     try:
         with app.suspend():

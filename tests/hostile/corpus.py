@@ -507,7 +507,7 @@ def _cases() -> list[Case]:
                 laughs(), ref="laughs", date="*lol9", price="*lol9", layout="*lol9", tags="*lol9", summary="*lol9"
             ),
             (
-                W("The layout a list is neither product nor company; read as a product.", LAYOUT + 10),
+                W("The layout is a list, neither product nor company; read as a product.", LAYOUT + 10),
                 W("The date is a list, not a date (expected YYYY-MM-DD).", DATE + 10),
                 W("The price is a list, not a plain number; it is ignored.", PRICE + 10),
                 W("The summary is a list, not text; it is ignored.", SUMMARY + 10),
@@ -569,6 +569,14 @@ def _cases() -> list[Case]:
         ),
         Case("hostile-fields", f"{P}/hostile/hostile-fields.md", _hostile_review()),
         Case("hostile-name", f"{P}/hostile/\x1b[31mevil\u202e name.md", review(ref="hostile-name")),
+        # A broken file with an OSC 52 clipboard write and a bidi override in its name: its problem names it.
+        Case(
+            "hostile-name-broken",
+            f"{P}/hostile/\x1b]52;c;aGk=\x07clip\u202e.md",
+            "no front matter\n",
+            (E("The file has no front matter: its first line should be three dashes (---).", 1),),
+            kept=False,
+        ),
         Case("deep-folders", f"{P}/deep/" + "/".join(["d"] * 60) + "/deep.md", review(ref="deep")),
         Case("in-folder-named-md", f"{P}/folders/x.md/inside.md", review(ref="inside")),
     ]

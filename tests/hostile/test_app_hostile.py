@@ -109,6 +109,24 @@ async def test_every_review_in_the_detail_pane_is_safe(corpus: Corpus) -> None:
         assert len(seen) == len(results.hits)
 
 
+async def test_hostile_file_name_in_the_full_screen_detail(corpus: Corpus) -> None:
+    """At 80 columns the detail is its own screen, headed by the file's path: the name is data too."""
+    rel = corpus.case("hostile-name").rel
+    app = make_app(corpus.root, config=Config())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "g")
+        results = app.main.results
+        assert results is not None
+        row = next(i for i in range(len(results.hits)) if results.hits[i].review.path == rel)
+        await pilot.press(*["j"] * row)
+        await ready(pilot)
+        await pilot.press("enter")
+        await ready(pilot)
+        assert "evil name.md" in screen_text(app) or "␛[31mevil name.md" in screen_text(app)
+        assert_nothing_unsafe_painted(app)
+
+
 async def test_problems_screen_lists_every_problem(corpus: Corpus, catalog: Catalog) -> None:
     app = make_app(corpus.root, config=Config())
     async with app.run_test(size=(160, 45)) as pilot:

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Static
 
 from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Review
+from reviewtui.core.text import clean
 from reviewtui.ui.links import DEFAULT_SITE_BASE
 from reviewtui.ui.messages_detail import DetailClosed
 from reviewtui.ui.widgets.review_detail import ReviewDetail
@@ -76,7 +77,7 @@ class DetailScreen(Screen[DetailClosed]):
 
     def _show(self, review: Review) -> None:
         self.review = review
-        self.query_one("#detail-path", Static).update(Content(review.path))
+        self.query_one("#detail-path", Static).update(Content(clean(review.path)))  # file names are data too
         self.detail.review = review
 
     @on(ReviewDetail.JumpTo)

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import ColumnKey
 
 from reviewtui.core.model import Problem
+from reviewtui.core.text import clean
 from reviewtui.ui.external import command_for, run_suspended
 
 #: The severity filter steps through these; None shows both.
@@ -39,7 +40,7 @@ def problem_cells(problem: Problem, path_width: int = 10_000) -> tuple[Text, Tex
     """Table cells as Rich Text (never markup: paths and messages are data)."""
     return (
         Text(MARKS.get(problem.severity, problem.severity), style=_MARK_STYLES.get(problem.severity, "")),
-        Text(tail(problem.path, path_width), no_wrap=True, overflow="ellipsis"),
+        Text(tail(clean(problem.path), path_width), no_wrap=True, overflow="ellipsis"),  # file names are data too
         Text("" if problem.line is None else str(problem.line), justify="right"),
         Text(problem.message, no_wrap=True, overflow="ellipsis"),
     )
@@ -165,7 +166,8 @@ class ProblemsScreen(Screen[Problem | None]):
             full.update(Content("No problems to show." if not self.problems else "No problems of this severity."))
             return
         problem = self.shown[row]
-        where = problem.path if problem.line is None else f"{problem.path}, line {problem.line}"
+        path = clean(problem.path)
+        where = path if problem.line is None else f"{path}, line {problem.line}"
         full.update(Content.assemble((where, "bold"), "\n", problem.message))
 
     @on(DataTable.RowHighlighted)
