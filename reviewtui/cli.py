@@ -16,7 +16,7 @@ from reviewtui.core.model import Review
 from reviewtui.core.paths import demo_content
 from reviewtui.core.text import clean
 
-SUBCOMMANDS = ("validate", "search", "serve")
+SUBCOMMANDS = ("validate", "search", "serve", "cache")
 
 # Characters that JSON leaves raw with ensure_ascii=False but a terminal may act on, and lone
 # surrogates (a file name that is not valid UTF-8) that cannot be written as UTF-8 at all.
@@ -49,9 +49,11 @@ def _check_root(root: Path) -> None:
         raise SystemExit(2)
 
 
-def _load(root: Path) -> Catalog:
+def _load(root: Path, *, rebuild: bool = False) -> Catalog:
     """The catalog, after telling stderr (one line each) what went wrong with the index cache."""
-    catalog = load_catalog(root)
+    from reviewtui.core.cache import Cache
+
+    catalog = load_catalog(root, cache=Cache(rebuild=rebuild))
     for message in catalog.notices:
         notice(f"reviewtui: {clean(message)}")
     return catalog
@@ -84,6 +86,7 @@ def validate_parser() -> argparse.ArgumentParser:
     parser.add_argument("path", nargs="?", help="root folder (default: the bundled demo content)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the index cache (parse every file again)")
     return parser
 
 
@@ -91,7 +94,7 @@ def run_validate(argv: Sequence[str]) -> int:
     args = validate_parser().parse_intermixed_args(argv)
     root = _root(args.path)
     _check_root(root)
-    catalog = _load(root)
+    catalog = _load(root, rebuild=args.rebuild)
     failed = bool(catalog.errors) or (args.strict and bool(catalog.warnings))
     if args.json:
         print(
@@ -126,12 +129,27 @@ def print_report(catalog: Catalog) -> None:
 
 
 def search_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="reviewtui search", description="Search reviews; prints ranked matches.")
+    from reviewtui.core.search import SORTS
+
+    parser = _Parser(
+        prog="reviewtui search",
+        description="Search reviews; prints ranked matches. The query language (tag:, price<100, "
+        "'exact, ^prefix, !not, a | b ...) is described in the README.",
+    )
     parser.add_argument("query", nargs="*", help="query words, joined with single spaces")
     parser.add_argument("--root", help="root folder (default: the bundled demo content)")
-    parser.add_argument("--limit", type=int, default=20, help="most results to print (default 20)")
+    parser.add_argument("--limit", type=int, default=20, help="most results to print (default 20; 0 for all)")
     parser.add_argument("--json", action="store_true", help="print a JSON array on stdout")
     parser.add_argument("--lang", choices=("en", "ja"), help="preferred language for en/ja twins")
+    parser.add_argument("--sort", choices=SORTS, default="relevance", help="order of the results (default relevance)")
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--desc", dest="descending", action="store_const", const=True, help="largest first")
+    order.add_argument("--asc", dest="descending", action="store_const", const=False, help="smallest first")
+    parser.add_argument("--explain", action="store_true", help="show why each result matched")
+    parser.add_argument(
+        "--batch", metavar="FILE", help="answer one query per line of FILE ('-' for stdin): one result list per line"
+    )
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the index cache before searching")
     return parser
 
 
@@ -140,24 +158,73 @@ def run_search(argv: Sequence[str]) -> int:
     args = parser.parse_intermixed_args(argv)
     if args.limit < 0:
         parser.error("--limit must be 0 or more")
+    if args.batch and args.query:
+        parser.error("give either query words or --batch FILE, not both")
+    lines: list[str] = []
+    if args.batch:
+        try:
+            source = sys.stdin.read() if args.batch == "-" else Path(args.batch).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            notice(f"reviewtui: {clean(args.batch)}: cannot read the query file ({exc})")
+            return 2
+        lines = source.splitlines()
     root = _root(args.root)
     _check_root(root)
     from reviewtui.core.search import SearchIndex
 
-    catalog = _load(root)
+    catalog = _load(root, rebuild=args.rebuild)
     if catalog.errors:
         notice(f"reviewtui: {len(catalog.errors)} file(s) could not be read; `reviewtui validate` lists them.")
-    query = " ".join(args.query)
-    results = SearchIndex(catalog).search(query, lang=args.lang, limit=args.limit)
-    for message in results.messages:
-        notice(f"reviewtui: {message}")
-    if args.json:
-        print(dump_json([review_json(h.review) for h in results.hits]))
-    else:
-        for hit in results.hits:
-            print(format_line(hit.review))
-        notice(f"{len(results.hits)} of {results.total} matches")
+    index = SearchIndex(catalog)
+    options = {
+        "lang": args.lang,
+        "limit": args.limit,
+        "sort": args.sort,
+        "descending": args.descending,
+        "explain": args.explain,
+    }
+    if not args.batch:
+        _answer(index, " ".join(args.query), options, args.json, args.explain, None)
+        return 0
+    for number, line in enumerate(lines, 1):
+        _answer(index, line, options, args.json, args.explain, number)
     return 0
+
+
+def _answer(index: Any, query: str, options: dict[str, Any], as_json: bool, explain: bool, line: int | None) -> None:
+    """Print the results of one query; in a batch, `line` is its line number (an empty query gets [])."""
+    from reviewtui.core.query import parse_query
+
+    parsed = parse_query(query)
+    where = f"line {line}: " if line is not None else ""
+    for message in parsed.messages:
+        notice(f"reviewtui: {where}{message}")
+    if line is not None and parsed.empty:
+        why = "the query is empty" if not query.strip() else "nothing in the query could be used"
+        notice(f"reviewtui: {where}{why}.")
+        if as_json:
+            print("[]", flush=True)
+        return
+    results = index.search(parsed, **options)
+    if as_json:
+        out = []
+        for hit in results.hits:
+            item = review_json(hit.review)
+            if explain:
+                item["score"] = round(hit.score, 4)
+                item["explain"] = list(hit.explain)
+            out.append(item)
+        print(dump_json(out), flush=line is not None)
+        return
+    if line is not None:
+        print(f"# {clean(query)}")
+    for hit in results.hits:
+        print(format_line(hit.review))
+        if hit.snippet:
+            print(f"      {clean(hit.snippet)}")
+        for text in hit.explain if explain else ():
+            print(f"      {clean(text)}")
+    notice(f"{len(results.hits)} of {results.total} matches")
 
 
 def format_line(review: Review) -> str:
@@ -179,6 +246,7 @@ def app_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("path", nargs="?", help="root folder (default: the bundled demo content)")
     parser.add_argument("--lang", choices=("en", "ja"), help="preferred language for en/ja twins")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the index cache (parse every file again)")
     parser.add_argument("--version", action="version", version=f"reviewtui {__version__}")
     return parser
 
@@ -187,6 +255,10 @@ def run_app(argv: Sequence[str]) -> int:
     args = app_parser().parse_intermixed_args(argv)
     root = _root(args.path)
     _check_root(root)
+    if args.rebuild:
+        from reviewtui.core.cache import forget
+
+        forget(root)
     from reviewtui.ui.app import run
 
     return run(root, lang=args.lang)
@@ -198,7 +270,31 @@ def run_serve(argv: Sequence[str]) -> int:
     return serve(argv)
 
 
-COMMANDS = {"validate": run_validate, "search": run_search, "serve": run_serve}
+# ----------------------------------------------------------------------------- cache
+
+
+def cache_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="reviewtui cache", description="Manage the index cache kept in the user cache folder.")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="{clear,path}")
+    actions.add_parser("clear", help="remove every cached index (they are rebuilt when needed)")
+    actions.add_parser("path", help="print the folder the cached indexes are kept in")
+    return parser
+
+
+def run_cache(argv: Sequence[str]) -> int:
+    args = cache_parser().parse_args(argv)
+    from reviewtui.core import cache
+
+    if args.action == "path":
+        print(cache.index_dir())
+        return 0
+    removed = cache.clear()
+    files = [p for p in removed if p.suffix == ".sqlite3"]
+    print(f"Removed {len(files)} cached index{'es' * (len(files) != 1)} from {clean(str(cache.index_dir()))}.")
+    return 0
+
+
+COMMANDS = {"validate": run_validate, "search": run_search, "serve": run_serve, "cache": run_cache}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,7 +28,7 @@ from reviewtui.core.fulltext import FTS_SCHEMA, FullText
 from reviewtui.core.model import Price, Problem, Rating, Reference, Review, Section
 from reviewtui.core.paths import cache_dir
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _PARSER_MODULES = ("parse", "frontmatter", "sections", "decode", "model", "text", "fulltext", "cache")
 
 
@@ -73,6 +73,11 @@ class Cache:
     rebuild: bool = False
 
 
+def forget(root: Path) -> None:
+    """Remove the cached index of one collection (the next load rebuilds it)."""
+    _remove(db_path(root))
+
+
 class CacheUnusable(Exception):
     """The cache cannot be used this time; the message is the one-line notice."""
 
@@ -113,8 +118,8 @@ def body_of(review: Review) -> bytes:
     )
 
 
-def problems_blob(problems: list[Problem]) -> bytes:
-    return marshal.dumps(tuple((p.line, p.severity, p.message) for p in problems))
+def problems_blob(problems: list[Problem]) -> bytes | None:
+    return marshal.dumps(tuple((p.line, p.severity, p.message) for p in problems)) if problems else None
 
 
 def _frozen(cls: type, *values: Any) -> Any:
@@ -133,34 +138,53 @@ def sections_from(blob: bytes) -> tuple[tuple[Section, ...], tuple[Reference, ..
     )
 
 
+_HEAD_FIELDS = ("title", "target_name", "date", "rating", "price", "summary", "tags", "permalink")
+_BODY_FIELDS = ("sections", "references")
+
+
+def _lazy(name: str, load: str) -> property:
+    """A property over Review's slot `name` that fills the slot on first read (via method `load`)."""
+    slot = _SLOT[name]
+
+    def get(self: CachedReview) -> Any:
+        try:
+            return slot.__get__(self)
+        except AttributeError:
+            getattr(self, load)()
+            return slot.__get__(self)
+
+    def put(self: CachedReview, value: Any) -> None:  # dataclasses.replace and __init__ set fields
+        slot.__set__(self, value)
+
+    return property(get, put, doc=f"Review.{name}, read from the cache on first use.")
+
+
 class CachedReview(Review):
-    """A Review whose sections and references are read from the cache on first use."""
+    """A Review made from a cache row in well under a microsecond: path, kind, lang, ref and
+    company_id are set; the other fields are unpacked on first read, the body (sections and
+    references) is read from the cache file on first read. It equals, hashes and prints like the
+    Review it stands for (compare with `dataclasses.astuple`, as `==` also compares classes)."""
 
-    __slots__ = ("_body",)
+    __slots__ = ("_head", "_body")
 
-    @property  # type: ignore[override]
-    def sections(self) -> tuple[Section, ...]:
-        try:
-            return _SECTIONS.__get__(self)  # type: ignore[no-any-return]
-        except AttributeError:
-            self._load_body()
-            return _SECTIONS.__get__(self)  # type: ignore[no-any-return]
-
-    @sections.setter
-    def sections(self, value: tuple[Section, ...]) -> None:
-        _SECTIONS.__set__(self, value)
-
-    @property  # type: ignore[override]
-    def references(self) -> tuple[Reference, ...]:
-        try:
-            return _REFERENCES.__get__(self)  # type: ignore[no-any-return]
-        except AttributeError:
-            self._load_body()
-            return _REFERENCES.__get__(self)  # type: ignore[no-any-return]
-
-    @references.setter
-    def references(self, value: tuple[Reference, ...]) -> None:
-        _REFERENCES.__set__(self, value)
+    def _load_head(self) -> None:
+        head = self._head
+        if head is None:
+            store, rowid = self._body
+            head = store.head(rowid, self.path)
+        title, target, date, rating, price, summary, tags, permalink = marshal.loads(head)[4:]
+        values = (
+            title,
+            target,
+            date,
+            _frozen(Rating, rating[0], tuple(rating[1:])),
+            _frozen(Price, *price) if price is not None else None,
+            summary,
+            tags,
+            permalink,
+        )
+        for name, value in zip(_HEAD_FIELDS, values, strict=True):
+            _SLOT[name].__set__(self, value)
 
     def _load_body(self) -> None:
         store, rowid = self._body
@@ -169,27 +193,30 @@ class CachedReview(Review):
         _REFERENCES.__set__(self, references)
 
 
-def review_from(path: str, head: bytes, store: Store, rowid: int) -> Review:
-    kind, lang, ref, company_id, title, target, date, rating, price, summary, tags, permalink = marshal.loads(head)
+for _name in _HEAD_FIELDS:
+    setattr(CachedReview, _name, _lazy(_name, "_load_head"))
+for _name in _BODY_FIELDS:
+    setattr(CachedReview, _name, _lazy(_name, "_load_body"))
+
+_SET_PATH, _SET_KIND, _SET_LANG, _SET_REF, _SET_COMPANY = (
+    _SLOT[name].__set__ for name in ("path", "kind", "lang", "ref", "company_id")
+)
+_SET_HEAD = CachedReview._head.__set__  # type: ignore[attr-defined]
+_SET_BODY = CachedReview._body.__set__  # type: ignore[attr-defined]
+
+
+def review_from(row: tuple[Any, ...], store: Store, head: bytes | None = None) -> Review:
+    """A review from a `files` row (path, id, kind, lang, ref, company_id, ...); its other fields
+    are read from `head` (or from the cache file, when None) on first use."""
+    path, rowid, kind, lang, ref, company_id = row[:6]
     review = object.__new__(CachedReview)
-    values = (
-        path,
-        kind,
-        lang,
-        ref,
-        company_id,
-        title,
-        target,
-        date,
-        _frozen(Rating, rating[0], tuple(rating[1:])),
-        _frozen(Price, *price) if price is not None else None,
-        summary,
-        tags,
-        permalink,
-    )
-    for name, value in zip(_SLOT, values, strict=False):
-        _SLOT[name].__set__(review, value)
-    CachedReview._body.__set__(review, (store, rowid))  # type: ignore[attr-defined]
+    _SET_PATH(review, path)
+    _SET_KIND(review, kind)
+    _SET_LANG(review, lang)
+    _SET_REF(review, ref)
+    _SET_COMPANY(review, company_id)
+    _SET_HEAD(review, head)
+    _SET_BODY(review, (store, rowid))
     return review
 
 
@@ -222,16 +249,48 @@ class Store:
                 return sections_from(row[0])
         except (sqlite3.Error, ValueError, EOFError, TypeError):
             pass
+        review = self._reparse(path)
+        if review is None:
+            return (), ()
+        return tuple(review.sections), tuple(review.references)
+
+    def head(self, rowid: int, path: str) -> bytes:
+        """The packed front-matter fields of one review; made again from its file if the cache fails."""
+        try:
+            with self.lock:
+                row = self.db.execute("SELECT head FROM files WHERE id = ?", (rowid,)).fetchone()
+            if row is not None and row[0]:
+                return bytes(row[0])
+        except sqlite3.Error:
+            pass
+        review = self._reparse(path)
+        if review is None:  # the file went bad since: show what can be shown rather than fail
+            return marshal.dumps(("", "", "", "", path, path, None, (0.0, 0.0, 0.0, 0.0, 0.0, 0.0), None, "", (), ""))
+        return head_of(review)
+
+    def prefetch_heads(self, reviews: list[Review]) -> None:
+        """Unpack the fields of many cached reviews with one query (tag counts, a full sort)."""
+        waiting = {r._body[1]: r for r in reviews if isinstance(r, CachedReview) and r._head is None}
+        if not waiting:
+            return
+        try:
+            with self.lock:
+                rows = self.db.execute("SELECT id, head FROM files WHERE head IS NOT NULL").fetchall()
+        except sqlite3.Error:
+            return
+        for rowid, head in rows:
+            review = waiting.get(rowid)
+            if review is not None:
+                _SET_HEAD(review, head)
+
+    def _reparse(self, path: str) -> Review | None:
         from reviewtui.core.catalog import FileEntry, read_file
 
         try:
             info = os.stat(self.root / path)
-            result = read_file(FileEntry(self.root / path, path, info.st_mtime_ns, info.st_size))
         except OSError:
-            return (), ()
-        if result.review is None:
-            return (), ()
-        return tuple(result.review.sections), tuple(result.review.references)
+            return None
+        return read_file(FileEntry(self.root / path, path, info.st_mtime_ns, info.st_size)).review
 
     def texts(self) -> Iterator[tuple[int, str]]:
         """(rowid, body text) of the bodies holding kana or kanji, for the full-text scan."""
@@ -263,7 +322,8 @@ class Store:
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT UNIQUE NOT NULL, "
-    "mtime INTEGER, size INTEGER, head BLOB, problems BLOB, body BLOB, cjk INTEGER)",
+    "mtime INTEGER, size INTEGER, kind TEXT, lang TEXT, ref TEXT, company_id TEXT, head BLOB, problems BLOB, "
+    "body BLOB, cjk INTEGER)",
     "CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB)",
     FTS_SCHEMA,
 )
@@ -344,4 +404,4 @@ def _remove(path: Path) -> None:
             os.remove(f"{path}{suffix}")
 
 
-__all__ = ["Cache", "CacheUnusable", "CachedReview", "Store", "clear", "db_path", "index_dir", "open_db"]
+__all__ = ["Cache", "CacheUnusable", "CachedReview", "Store", "clear", "db_path", "forget", "index_dir", "open_db"]

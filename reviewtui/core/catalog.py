@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from reviewtui.core.model import ParseResult, Problem, Review
-from reviewtui.core.parse import MAX_FILE_BYTES, parse_bytes, too_large
 from reviewtui.core.text import clean
 
 #: Called with (files done, files in all) while loading.
@@ -29,7 +28,7 @@ _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"}
 class FileEntry:
     """A candidate review file found by the scan."""
 
-    path: Path
+    path: Path | str
     rel: str
     mtime_ns: int
     size: int
@@ -88,6 +87,8 @@ def _inside(real: str, tops: list[str]) -> bool:
 
 def _walk(top: Path, root: Path, tops: list[str], seen: set[tuple[int, int]], out: Scan) -> None:
     """Depth first, without recursion: a tree can be deeper than Python's recursion limit."""
+    base = os.path.join(str(root), "")
+    prefix = len(base)
     stack = [top]
     while stack:
         directory = stack.pop()
@@ -107,7 +108,7 @@ def _walk(top: Path, root: Path, tops: list[str], seen: set[tuple[int, int]], ou
             continue
         folders: list[Path] = []
         for entry in entries:
-            path = Path(entry.path)
+            path = entry.path  # a str: a Path per file costs more than the walk itself at 100k files
             try:
                 is_dir = entry.is_dir()
                 is_file = entry.is_file()
@@ -117,19 +118,21 @@ def _walk(top: Path, root: Path, tops: list[str], seen: set[tuple[int, int]], ou
                 if entry.name in _SKIP_DIRS or entry.name.startswith("."):
                     continue
                 if entry.is_symlink() and not _inside(os.path.realpath(path), tops):
-                    rel = path.relative_to(root).as_posix()
+                    rel = Path(path).relative_to(root).as_posix()
                     message = "This folder is a symbolic link to a place outside the collection; it was not followed."
                     out.problems.append(Problem(rel, None, "warning", message))
                     continue
-                folders.append(path)
+                folders.append(Path(path))
             elif entry.name.lower().endswith(".md"):
-                rel = path.relative_to(root).as_posix()
+                rel = path[prefix:] if path.startswith(base) else Path(path).relative_to(root).as_posix()
+                if os.sep != "/":
+                    rel = rel.replace(os.sep, "/")
                 if _SURROGATES.search(rel):  # Linux names are bytes: keep undecodable ones out of every index
                     out.problems.append(Problem(clean(rel), None, "error", _BAD_NAME))
                     out.unusable += 1
                     continue
                 if not is_file:
-                    out.problems.append(_unusable(path, rel))
+                    out.problems.append(_unusable(Path(path), rel))
                     out.unusable += 1
                     continue
                 try:
@@ -174,12 +177,21 @@ def _error(entry: FileEntry, message: str) -> ParseResult:
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
+def parse_bytes(data: bytes, path: str) -> ParseResult:
+    """`parse.parse_bytes`, imported on first use: a warm start from the cache never loads YAML."""
+    from reviewtui.core.parse import parse_bytes as parse
+
+    return parse(data, path)
+
+
 def read_file(entry: FileEntry) -> ParseResult:
     """Read and parse one file; any OS trouble becomes an error Problem.
 
     The file is opened without blocking and checked again once open: it may have been replaced by
     a pipe, or grown, since the scan. At most MAX_FILE_BYTES + 1 bytes are ever read.
     """
+    from reviewtui.core.parse import MAX_FILE_BYTES, too_large  # YAML loads only when a file is parsed
+
     if entry.size > MAX_FILE_BYTES:
         return _error(entry, too_large(entry.size))
     try:

@@ -49,15 +49,19 @@ def load_cached(
         if notice:
             notices.append(notice)
         rows = {
-            p: (i, m, s, h, pr)
-            for p, i, m, s, h, pr in db.execute("SELECT path, id, mtime, size, head, problems FROM files")
+            row[0]: row
+            for row in db.execute(
+                "SELECT path, id, kind, lang, ref, company_id, head IS NOT NULL, mtime, size, problems IS NOT NULL "
+                "FROM files"
+            )
         }
+        listed = dict(db.execute("SELECT path, problems FROM files WHERE problems IS NOT NULL").fetchall())
     except CacheUnusable as exc:
         notices.append(f"The index cache cannot be used: {exc}; working from memory this time.")
-        db, rows = None, {}
+        db, rows, listed = None, {}, {}
     except sqlite3.Error as exc:
         notices.append(f"The index cache could not be read ({exc}); working from memory this time.")
-        db, rows = None, {}
+        db, rows, listed = None, {}, {}
 
     store = Store(db, root) if db is not None else None
     reviews: list[Review] = []
@@ -71,13 +75,14 @@ def load_cached(
             stopped = True
             break
         row = rows.pop(entry.rel, None)
-        if row is not None and store is not None and row[1] == entry.mtime_ns and row[2] == entry.size:
-            rowid, head, blob = row[0], row[3], row[4]
+        if row is not None and store is not None and row[7] == entry.mtime_ns and row[8] == entry.size:
+            rowid, has_head, has_problems = row[1], row[6], row[9]
             try:
-                if head:
-                    reviews.append(review_from(entry.rel, head, store, rowid))
+                if has_head:
+                    reviews.append(review_from(row, store))
                     store.rowids[entry.rel] = rowid
-                problems.extend(problems_from(entry.rel, blob))
+                if has_problems:
+                    problems.extend(problems_from(entry.rel, listed.get(entry.rel)))
             except (ValueError, EOFError, TypeError):  # a damaged row: parse the file again
                 reviews = [r for r in reviews if r.path != entry.rel]
                 store.rowids.pop(entry.rel, None)
@@ -85,12 +90,12 @@ def load_cached(
                 fresh.append((entry, _parsed(read_file(entry), reviews, problems)))
         else:
             if row is not None:
-                gone.append(row[0])
+                gone.append(row[1])
             fresh.append((entry, _parsed(read_file(entry), reviews, problems)))
         if progress is not None and (done % 500 == 0 or done == total):
             progress(done, total)
     if not stopped:
-        gone.extend(row[0] for row in rows.values())
+        gone.extend(row[1] for row in rows.values())
     if store is not None and (fresh or gone):
         try:
             _write(store, fresh, gone)
@@ -144,6 +149,10 @@ def _write(store: Store, fresh: list[tuple[Any, ParseResult]], gone: list[int]) 
                         entry.rel,
                         entry.mtime_ns,
                         entry.size,
+                        review.kind,
+                        review.lang,
+                        review.ref,
+                        review.company_id,
                         head_of(review),
                         problems_blob(result.problems),
                         body_of(review),
@@ -152,10 +161,13 @@ def _write(store: Store, fresh: list[tuple[Any, ParseResult]], gone: list[int]) 
                 )
             else:
                 rows.append(
-                    (rowid, entry.rel, entry.mtime_ns, entry.size, None, problems_blob(result.problems), None, 0)
+                    (rowid, entry.rel, entry.mtime_ns, entry.size, None, None, None, None, None)
+                    + (problems_blob(result.problems), None, 0)
                 )
         db.executemany(
-            "INSERT INTO files (id, path, mtime, size, head, problems, body, cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+            "INSERT INTO files (id, path, mtime, size, kind, lang, ref, company_id, head, problems, body, cjk) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
         stale += int(dict(db.execute("SELECT key, value FROM meta").fetchall()).get("stale", 0) or 0)
         (live,) = db.execute("SELECT count(*) FROM files WHERE body IS NOT NULL").fetchone()

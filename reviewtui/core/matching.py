@@ -71,12 +71,7 @@ class Matcher:
         self.data = data
         self.size = len(data.paths)
         self.vocabs = [Vocabulary(v) for v in data.vocab]
-        whole: dict[str, list[int]] = {}
-        for i, (sq, model) in enumerate(zip(data.squashed, data.models, strict=True)):
-            whole.setdefault(sq, []).append(i)
-            if model != sq:
-                whole.setdefault(model, []).append(i)
-        self.whole = Vocabulary(whole)
+        self.whole = Vocabulary(data.whole)
         self.fulltext = fulltext
         self.rowids = rowids if rowids is not None else {}
         self.body_failed = False
@@ -278,5 +273,4 @@ class Matcher:
             return data.dates
         if field == "overall":
             field = "score"
-        column = ("score", "sci", "tech", "cost", "rel", "design").index(field)
-        return [s[column] for s in data.scores]
+        return data.scores[("score", "sci", "tech", "cost", "rel", "design").index(field)]

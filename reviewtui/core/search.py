@@ -156,6 +156,8 @@ class SearchIndex:
             if data is not None and len(data.paths) != len(catalog.reviews):
                 data = None
         if data is None:
+            if store is not None and hasattr(store, "prefetch_heads"):
+                store.prefetch_heads(catalog.reviews)
             twins = {r.path: t.path for r in catalog.reviews if (t := catalog.twin_of(r)) is not None}
             data = build(catalog.reviews, twins)
             if store is not None:
@@ -177,7 +179,6 @@ class SearchIndex:
             if p != i:
                 twin[i], twin[p] = p, i
         self._twin = twin
-        self._ranks: dict[tuple[str, str], list[int]] = {}
         self._tag_keys: list[tuple[str, ...]] | None = None
         self._tag_shown: dict[str, str] = {}
 
@@ -287,32 +288,11 @@ class SearchIndex:
 
     def _alphabetical(self, preferred: str) -> list[int]:
         """Rank of each id when no words score: by name, a twin in the preferred language first."""
-        key = ("alpha", preferred)
-        rank = self._ranks.get(key)
-        if rank is None:
-            data = self.data
-            order = sorted(range(len(data.paths)), key=lambda i: (data.pair[i], data.langs[i] != preferred, i))
-            rank = [0] * len(order)
-            for position, i in enumerate(order):
-                rank[i] = position
-            self._ranks[key] = rank
-        return rank
+        return self.data.ranks.get(preferred, self.data.ranks["en"])[0]
 
     def _ties(self, preferred: str) -> list[int]:
         """Rank of each id among equal scores: shorter name, then name order, preferred twin first."""
-        key = ("ties", preferred)
-        rank = self._ranks.get(key)
-        if rank is None:
-            data = self.data
-            order = sorted(
-                range(len(data.paths)),
-                key=lambda i: (len(data.squashed[i]), data.pair[i], data.langs[i] != preferred, i),
-            )
-            rank = [0] * len(order)
-            for position, i in enumerate(order):
-                rank[i] = position
-            self._ranks[key] = rank
-        return rank
+        return self.data.ranks.get(preferred, self.data.ranks["en"])[1]
 
     def _rank(self, scores: dict[int, float], preferred: str) -> list[int]:
         ties = self._ties(preferred)
@@ -409,6 +389,9 @@ class SearchIndex:
 
     def _tag_counts(self, rows: list[int]) -> list[tuple[str, int]]:
         if self._tag_keys is None:
+            prefetch = getattr(self.catalog.store, "prefetch_heads", None)
+            if prefetch is not None:
+                prefetch(self.reviews)
             shown: dict[str, Counter[str]] = {}
             keys: list[tuple[str, ...]] = []
             for review in self.reviews:
@@ -443,7 +426,7 @@ class SearchIndex:
             if not isinstance(term.item, Word) or term.negated:
                 lines.append(f"filter {term.raw}: {_shown_value(self, i, term.item)}")
         if score is not None:
-            lines.append(f"score {score:.2f}; ties go to the shorter name, then the {self.data.langs[i]} twin order")
+            lines.append(f"total {score:.2f} (equal totals: shorter name first, then the query's language)")
         return tuple(lines)
 
 

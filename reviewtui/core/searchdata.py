@@ -8,16 +8,19 @@ which is sorted by folded target name: the order an empty query lists reviews in
 from __future__ import annotations
 
 import marshal
+import math
 import re
+from array import array
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
+from typing import Any
 
 from reviewtui.core.model import Review
 from reviewtui.core.query import norm_label
 from reviewtui.core.text import fold, squash
 
 #: Bumped whenever the layout or the meaning of any field changes.
-DATA_VERSION = 3
+DATA_VERSION = 4
 
 #: Token fields, in the order of `IndexData.vocab`.
 NAME, COMPANY, TAG, SUMMARY = range(4)
@@ -42,6 +45,11 @@ def model_of(squashed_name: str, company_keys: Iterable[str]) -> str:
     return best
 
 
+Packed = tuple[list[str], bytes, bytes]
+"""A token vocabulary: sorted tokens, then `array("I")` bytes of posting offsets (one more than
+tokens) and of the review ids themselves. Few Python objects, so it loads in a few ms."""
+
+
 @dataclass(slots=True)
 class IndexData:
     paths: list[str]
@@ -56,26 +64,99 @@ class IndexData:
     tags: list[tuple[str, ...]]
     """`norm_label` of each tag."""
     prices: list[float | None]
-    scores: list[tuple[float, float, float, float, float, float]]
-    """Overall and the five criteria."""
+    scores: list[list[float]]
+    """Six columns: overall, then the five criteria."""
     dates: list[str | None]
     pair: list[int]
     """The smaller id of a review and its twin (its own id when it has none): one row per pair."""
-    vocab: list[dict[str, list[int]]]
-    """Per token field, token -> ids holding it (ascending)."""
+    vocab: list[Packed]
+    """Per token field (NAME, COMPANY, TAG, SUMMARY): token -> ids holding it."""
+    whole: Packed
+    """Squashed target names and models -> ids."""
+    ranks: dict[str, tuple[list[int], list[int]]]
+    """Per preferred language: (rank with no words to score: by name, preferred twin first;
+    rank among equal scores: shorter name first, then by name, preferred twin first)."""
 
     def dumps(self) -> bytes:
-        return marshal.dumps((DATA_VERSION, astuple(self)))
+        packed = (
+            self.paths,
+            self.names,
+            self.squashed,
+            self.models,
+            self.companies,
+            self.langs,
+            self.kinds,
+            self.tags,
+            array("d", (math.nan if p is None else p for p in self.prices)).tobytes(),
+            [array("d", column).tobytes() for column in self.scores],
+            self.dates,
+            array("i", self.pair).tobytes(),
+            self.vocab,
+            self.whole,
+            {lang: (array("i", a).tobytes(), array("i", b).tobytes()) for lang, (a, b) in self.ranks.items()},
+        )
+        return marshal.dumps((DATA_VERSION, packed))
 
     @classmethod
     def loads(cls, blob: bytes) -> IndexData | None:
         try:
-            version, values = marshal.loads(blob)
-            if version != DATA_VERSION or len(values) != len(fields(cls)):
+            version, packed = marshal.loads(blob)
+            if version != DATA_VERSION or len(packed) != len(fields(cls)):
                 return None
-            return cls(*values)
+            (paths, names, squashed, models, companies, langs, kinds, tags, prices, scores, dates, pair) = packed[:12]
+            vocab, whole, ranks = packed[12:]
+            return cls(
+                paths,
+                names,
+                squashed,
+                models,
+                companies,
+                langs,
+                kinds,
+                tags,
+                [None if p != p else p for p in _array("d", prices)],
+                [_array("d", column).tolist() for column in scores],
+                dates,
+                _array("i", pair).tolist(),
+                vocab,
+                whole,
+                {lang: (_array("i", a).tolist(), _array("i", b).tolist()) for lang, (a, b) in ranks.items()},
+            )
         except (ValueError, EOFError, TypeError):
             return None
+
+
+def _array(code: str, raw: bytes) -> array[Any]:
+    out = array(code)
+    out.frombytes(raw)
+    return out
+
+
+def pack(postings: dict[str, list[int]]) -> Packed:
+    tokens = sorted(postings)
+    offsets = array("I", [0])
+    ids = array("I")
+    for token in tokens:
+        ids.extend(postings[token])
+        offsets.append(len(ids))
+    return tokens, offsets.tobytes(), ids.tobytes()
+
+
+def _ranks(langs: list[str], pair: list[int], squashed: list[str]) -> dict[str, tuple[list[int], list[int]]]:
+    out: dict[str, tuple[list[int], list[int]]] = {}
+    for preferred in ("en", "ja"):
+        other = [lang != preferred for lang in langs]
+        by_name = sorted(range(len(langs)), key=lambda i: (pair[i], other[i], i))
+        by_length = sorted(range(len(langs)), key=lambda i: (len(squashed[i]), pair[i], other[i], i))
+        out[preferred] = (_positions(by_name), _positions(by_length))
+    return out
+
+
+def _positions(order: list[int]) -> list[int]:
+    rank = [0] * len(order)
+    for position, i in enumerate(order):
+        rank[i] = position
+    return rank
 
 
 def build(reviews: list[Review], twin_of: dict[str, str] | None = None) -> IndexData:
@@ -129,20 +210,28 @@ def build(reviews: list[Review], twin_of: dict[str, str] | None = None) -> Index
         a, b = position.get(path), position.get(other)
         if a is not None and b is not None:
             pair[a] = pair[b] = min(a, b)
+    whole: dict[str, list[int]] = {}
+    for i, (sq, model) in enumerate(zip(squashed, models, strict=True)):
+        whole.setdefault(sq, []).append(i)
+        if model != sq:
+            whole.setdefault(model, []).append(i)
+    langs = [r.lang for r in ordered]
     return IndexData(
         paths=paths,
         names=names,
         squashed=squashed,
         models=models,
         companies=companies,
-        langs=[r.lang for r in ordered],
+        langs=langs,
         kinds=[r.kind for r in ordered],
         tags=tag_lists,
         prices=[r.price.amount if r.price else None for r in ordered],
-        scores=[(r.rating.overall, *r.rating.criteria) for r in ordered],
+        scores=[[r.rating.overall for r in ordered]] + [[r.rating.criteria[c] for r in ordered] for c in range(5)],
         dates=[r.date for r in ordered],
         pair=pair,
-        vocab=vocab,
+        vocab=[pack(v) for v in vocab],
+        whole=pack(whole),
+        ranks=_ranks(langs, pair, squashed),
     )
 
 

@@ -7,7 +7,9 @@ keystroke costs milliseconds even at 100k reviews.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import accumulate
 
 from rapidfuzz import process
@@ -21,12 +23,38 @@ def max_typos(length: int) -> int:
     return 1 if length < 8 else 2
 
 
+class Postings(Mapping[str, Sequence[int]]):
+    """token -> ids, read straight out of packed arrays (see `searchdata.Packed`)."""
+
+    def __init__(self, tokens: list[str], offsets: array[int], ids: array[int]) -> None:
+        self._tokens = tokens
+        self._offsets = offsets
+        self._ids = ids
+
+    def __getitem__(self, token: str) -> Sequence[int]:
+        k = bisect_left(self._tokens, token)
+        if k == len(self._tokens) or self._tokens[k] != token:
+            raise KeyError(token)
+        return self._ids[self._offsets[k] : self._offsets[k + 1]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tokens)
+
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+
 class Vocabulary:
-    def __init__(self, postings: dict[str, list[int]]) -> None:
-        self.postings = postings
-        self.tokens = sorted(postings)
-        self.blob = "\n".join(self.tokens) + "\n"
-        self._starts = [0, *accumulate(len(t) + 1 for t in self.tokens)][:-1] if self.tokens else []
+    def __init__(self, packed: tuple[list[str], bytes, bytes]) -> None:
+        tokens, offsets, ids = packed
+        self.tokens = tokens
+        starts = array("I")
+        starts.frombytes(offsets)
+        postings = array("I")
+        postings.frombytes(ids)
+        self.postings = Postings(tokens, starts, postings)
+        self.blob = "\n".join(tokens) + "\n"
+        self._starts = [0, *accumulate(len(t) + 1 for t in tokens)][:-1] if tokens else []
         self._by_length: dict[int, list[str]] | None = None
 
     def __len__(self) -> int:
