@@ -66,7 +66,7 @@ def settle(term: Terminal, quiet: float = 1.5, timeout: float = 60.0) -> None:
 
 def measure(term: Terminal, query: str, delay: float, show_rows: bool, dump: str | None = None) -> dict[str, float]:
     keys = len(query)
-    period = delay * keys + 1.0  # first key .. 1 s after the last
+    period = delay * (keys - 1) + 1.0  # from the first key until 1 s after the last
 
     settle(term)
     start = term.received
