@@ -291,7 +291,7 @@ class SearchIndex:
         return self.data.ranks.get(preferred, self.data.ranks["en"])[0]
 
     def _ties(self, preferred: str) -> list[int]:
-        """Rank of each id among equal scores: shorter name, then name order, preferred twin first."""
+        """Rank of each id among equal scores: preferred language, then shorter name, then name order."""
         return self.data.ranks.get(preferred, self.data.ranks["en"])[1]
 
     def _rank(self, scores: dict[int, float], preferred: str) -> list[int]:
@@ -426,7 +426,7 @@ class SearchIndex:
             if not isinstance(term.item, Word) or term.negated:
                 lines.append(f"filter {term.raw}: {_shown_value(self, i, term.item)}")
         if score is not None:
-            lines.append(f"total {score:.2f} (equal totals: shorter name first, then the query's language)")
+            lines.append(f"total {score:.2f} (equal totals: the query's language first, then the shorter name)")
         return tuple(lines)
 
 

@@ -20,7 +20,7 @@ from reviewtui.core.query import norm_label
 from reviewtui.core.text import fold, squash
 
 #: Bumped whenever the layout or the meaning of any field changes.
-DATA_VERSION = 4
+DATA_VERSION = 5
 
 #: Token fields, in the order of `IndexData.vocab`.
 NAME, COMPANY, TAG, SUMMARY = range(4)
@@ -75,7 +75,7 @@ class IndexData:
     """Squashed target names and models -> ids."""
     ranks: dict[str, tuple[list[int], list[int]]]
     """Per preferred language: (rank with no words to score: by name, preferred twin first;
-    rank among equal scores: shorter name first, then by name, preferred twin first)."""
+    rank among equal scores: the preferred language first, then the shorter name, then by name)."""
 
     def dumps(self) -> bytes:
         packed = (
@@ -147,7 +147,7 @@ def _ranks(langs: list[str], pair: list[int], squashed: list[str]) -> dict[str, 
     for preferred in ("en", "ja"):
         other = [lang != preferred for lang in langs]
         by_name = sorted(range(len(langs)), key=lambda i: (pair[i], other[i], i))
-        by_length = sorted(range(len(langs)), key=lambda i: (len(squashed[i]), pair[i], other[i], i))
+        by_length = sorted(range(len(langs)), key=lambda i: (other[i], len(squashed[i]), pair[i], i))
         out[preferred] = (_positions(by_name), _positions(by_length))
     return out
 
