@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Encodings we accept when charset detection names them with confidence.
@@ -81,29 +82,29 @@ def decode(data: bytes) -> Decoded:
     return Decoded(text, encoding=name)
 
 
-def _is_japanese(char: str) -> bool:
-    code = ord(char)
-    return 0x3000 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0xFF01 <= code <= 0xFF9F or 0x3400 <= code <= 0x4DBF
+# Counted by deleting runs of what is not counted: a character loop in Python (or findall, which
+# makes one string per character) took 0.3-0.7 s on an 8 MB file.
+_NOT_KANA = re.compile("[^\u3041-\u30fa]+")
+_ASCII_OR_JAPANESE = re.compile("[\x00-\x7f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff9f]+")
+_ASCII = re.compile("[\x00-\x7f]+")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_C1_BYTE = re.compile(rb"[\x80-\x9f]")
+#: Characters looked at to judge an encoding (the whole file must still decode strictly).
+_SAMPLE = 1_000_000
 
 
 def _japanese(text: str) -> tuple[int, int]:
     """(kana count, other non-ASCII count): Japanese text is kana and kanji, not stray symbols."""
-    kana = other = 0
-    for char in text:
-        if char.isascii():
-            continue
-        if "\u3041" <= char <= "\u30fa":
-            kana += 1
-        elif not _is_japanese(char):
-            other += 1
-    return kana, other
+    sample = text[:_SAMPLE]
+    return len(_NOT_KANA.sub("", sample)), len(_ASCII_OR_JAPANESE.sub("", sample))
 
 
 def _western(text: str) -> bool:
     """Mostly ASCII, and every other character a printable Latin-1/Windows-1252 one."""
-    extra = sum(1 for c in text if not c.isascii())
-    letters = sum(1 for c in text if c.isalpha())
-    return 0 < extra <= max(1, letters // 4) and all(c.isascii() or c.isprintable() for c in text)
+    sample = text[:_SAMPLE]
+    extra = _ASCII.sub("", sample)
+    letters = len(_NOT_LETTER.sub("", sample))
+    return 0 < len(extra) <= max(1, letters // 4) and extra.isprintable()
 
 
 def _detect(data: bytes) -> tuple[str, str] | None:
@@ -126,7 +127,7 @@ def _detect(data: bytes) -> tuple[str, str] | None:
         pass
     else:
         if _western(text):
-            return ("Windows-1252" if any(0x80 <= b <= 0x9F for b in data) else "Latin-1"), text
+            return ("Windows-1252" if _C1_BYTE.search(data) else "Latin-1"), text
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - charset-normalizer is a dependency
