@@ -69,6 +69,7 @@ def session_env(
     for name in ("EDITOR", "VISUAL", "PAGER", "BROWSER"):
         env[name] = _TRUE
     env["LESSSECURE"] = "1"
+    env["REVIEWTUI_BROWSER"] = "0"  # never start a browser on the host (a web session still opens the visitor's)
     env.setdefault("LANG", "C.UTF-8")
     env["PYTHONUTF8"] = "1"  # a client's LANG may name a locale this host lacks
     env[READONLY] = "1"

@@ -174,6 +174,10 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         assert self.chan is not None
         cols, rows = self.size
         env = session_env(os.environ, term=self.term, client=self.chan.get_environment())
+        peer, local = self.conn.get_extra_info("peername"), self.conn.get_extra_info("sockname")
+        if peer and local:  # as sshd sets them: programs that look for an SSH session find one
+            env["SSH_CONNECTION"] = f"{peer[0]} {peer[1]} {local[0]} {local[1]}"
+            env["SSH_CLIENT"] = f"{peer[0]} {peer[1]} {local[1]}"
         child = PtyChild(
             self.hub.settings.argv,
             env=env,

@@ -234,3 +234,23 @@ def test_the_clients_terminal_type_reaches_the_app(serve_ssh: ServeSSH, term: st
         assert not re.search(rb"[34]8;[25];", bytes(t.raw)), "256-colour or RGB codes sent to a 16-colour terminal"
         assert quit_and_wait(t) == 0
     assert f"TERM={term}" in serve_ssh.output()
+
+
+def test_visitors_cannot_start_programs_and_links_are_copied_with_osc52(serve_ssh: ServeSSH) -> None:
+    """Editor (e), pager (v) and open-page (o) keys start nothing on the host; the page URL is copied (OSC 52)."""
+    with Terminal(ssh_argv(serve_ssh.port, None), cols=100, rows=30, env=CLIENT_ENV) as term:
+        term.wait_for("Audio-Technica", timeout=25)
+        term.type("sundara")
+        term.wait_until(lambda text: "HIFIMAN Sundara" in text and "Audio-Technica" not in text, 15, "one result")
+        term.send("\x1b")  # Esc: from the search box to the results
+        time.sleep(0.3)
+        (app,) = apps(serve_ssh)
+        for key in "ev":
+            term.send(key)
+            time.sleep(0.5)
+            assert descendants(app) == [], f"{key!r} started a program on the host"
+        term.send("o")
+        assert wait_for(lambda: b"\x1b]52;c;" in bytes(term.raw), timeout=10), "the URL was not copied with OSC 52"
+        assert descendants(app) == [], "'o' started a program on the host"
+        assert term.alive()
+        assert quit_and_wait(term) == 0

@@ -41,6 +41,7 @@ def test_session_env_is_read_only_and_takes_the_clients_terminal() -> None:
     for name in ("EDITOR", "VISUAL", "PAGER", "BROWSER"):
         assert Path(env[name]).name == "true", name
     assert env["LESSSECURE"] == "1"
+    assert env["REVIEWTUI_BROWSER"] == "0"
     for gone in ("TEXTUAL_DRIVER", "COLUMNS", "LINES", "TMUX", "SSH_AUTH_SOCK", "LD_PRELOAD", "LC_ALL", "LC_CTYPE"):
         assert gone not in env, gone
 
