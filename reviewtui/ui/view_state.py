@@ -87,13 +87,10 @@ class View:
     def cleared(self) -> View:
         return replace(self, tags=(), only_lang=None, kind=None)
 
-    def describe(self, shown: int, total: int | None) -> Content:
-        """`46 matches · sort overall ▼ · en+ja · all kinds · tags: DAC, USB`; parts in words, not colour."""
-        count = "…" if total is None else f"{shown:,} match{'es' * (shown != 1)}"
-        if total is not None and total > shown:
-            count = f"{shown:,} of {total:,} matches"
+    def describe(self) -> Content:
+        """`sort: overall ▼  lang: en+ja  kind: all  tags: DAC + USB`: in words, not colour."""
         arrow = "▼" if self.is_descending else "▲"
-        parts: list[str | tuple[str, str]] = [(count, "bold"), f"  sort: {SORT_NAMES[self.sort]} {arrow}"]
+        parts: list[str | tuple[str, str]] = [f"sort: {SORT_NAMES[self.sort]} {arrow}"]
         lang = {None: "en+ja", "en": "en only", "ja": "ja only"}[self.only_lang]
         if self.only_lang is None and self.lang:
             lang += f" (prefer {self.lang})"
@@ -104,3 +101,12 @@ class View:
             parts.append("  tags: ")
             parts.append((" + ".join(self.tags), "bold underline"))
         return Content.assemble(*parts)
+
+
+def count_text(shown: int | None, total: int | None = None) -> str:
+    """`46 matches`, `20 of 46 matches`, or `…` while the first search runs."""
+    if shown is None:
+        return "…"
+    if total is not None and total > shown:
+        return f"{shown:,} of {total:,} matches"
+    return f"{shown:,} match{'es' * (shown != 1)}"

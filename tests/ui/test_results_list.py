@@ -133,7 +133,9 @@ async def test_a_keystroke_in_the_app_repaints_no_scrollbar_and_no_unchanged_row
             await ready(pilot)
         rows = {y for y, _, _ in spans}
         assert rows, "the search box itself must be repainted"
-        assert not rows & set(range(top, top + listing.region.height)), "no list row changed"
+        left = listing.region.x
+        in_list = [(y, x1, x2) for y, x1, x2 in spans if top <= y < top + listing.region.height and x2 > left]
+        assert not in_list, "no list row changed"
         assert all(x2 - x1 <= app.size.width for _, x1, x2 in spans)
         assert len(rows) <= 3  # search row, filter row; no full-screen layout
 
@@ -178,10 +180,17 @@ def test_matched_characters_are_styled_not_just_coloured() -> None:
     assert "".join(s.text for s in segments).startswith("Sennheiser HD 600")
 
 
-def test_cursor_row_has_a_marker_besides_its_colour() -> None:
-    row = render_row(Hit(make_review(1), 1.0), 60, STYLES, cursor=True).text
-    assert row.startswith("▶ ")
-    assert not render_row(Hit(make_review(1), 1.0), 60, STYLES, cursor=False).text.startswith("▶")
+async def test_cursor_row_has_a_marker_besides_its_colour(app: ReviewApp) -> None:
+    from reviewtui.ui.widgets.results_list import CursorGutter
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        gutter = app.main.query_one(CursorGutter)
+        assert gutter.render_line(0).text == "▶ "
+        assert gutter.render_line(1).text == "  "
+        await pilot.press("escape", "down")
+        await pilot.pause()
+        assert gutter.render_line(1).text == "▶ " and gutter.render_line(0).text == "  "
 
 
 def test_wide_characters_are_cut_by_cell_width() -> None:

@@ -23,6 +23,7 @@ def _groups() -> list[tuple[str, list[BindingType]]]:
     from reviewtui.ui.app import ReviewApp
     from reviewtui.ui.screens.detail import DetailScreen
     from reviewtui.ui.screens.main import MainScreen
+    from reviewtui.ui.widgets.line_list import LineList
     from reviewtui.ui.widgets.results_list import ResultsList
     from reviewtui.ui.widgets.review_detail import ReviewDetail
     from reviewtui.ui.widgets.search_bar import SearchBar
@@ -31,13 +32,10 @@ def _groups() -> list[tuple[str, list[BindingType]]]:
     return [
         ("Anywhere", ReviewApp.BINDINGS),
         ("Results (act on the highlighted review)", MainScreen.BINDINGS),
-        ("Moving in the results", ResultsList.BINDINGS),
+        ("Moving in the results and tags", [*LineList.BINDINGS, *ResultsList.BINDINGS]),
         ("Detail (pane or screen)", [*ReviewDetail.BINDINGS, *DetailScreen.BINDINGS]),
         ("Search box", SearchBar.BINDINGS),
-        (
-            "Tag panel",
-            [Binding("space", "select", "Tick", tooltip="Tick or untick the highlighted tag."), *TagFilter.BINDINGS],
-        ),
+        ("Tag panel", TagFilter.BINDINGS),
     ]
 
 

@@ -28,8 +28,8 @@ from reviewtui.core.catalog import Catalog, load_catalog
 from reviewtui.core.search import Hit, Results, SearchIndex
 from reviewtui.ui import navigation as nav
 from reviewtui.ui.messages import IndexFailed, IndexProgress, IndexReady
-from reviewtui.ui.view_state import KIND_FILTERS, LANG_FILTERS, PREFERRED, View, cycle
-from reviewtui.ui.widgets.results_list import ResultsHeader, ResultsList
+from reviewtui.ui.view_state import KIND_FILTERS, LANG_FILTERS, PREFERRED, View, count_text, cycle
+from reviewtui.ui.widgets.results_list import CursorGutter, ResultsHeader, ResultsList
 from reviewtui.ui.widgets.review_detail import ReviewDetail
 from reviewtui.ui.widgets.search_bar import SearchBar
 from reviewtui.ui.widgets.status_bar import StatusBar
@@ -101,6 +101,7 @@ class MainScreen(Screen[None]):
         self._detail_timer: Timer | None = None
         self._tags_timer: Timer | None = None
         self._deferred: dict[str, Callable[[], None]] = {}
+        self._static_text: dict[str, object] = {}
 
     # ------------------------------------------------------------------ layout
 
@@ -108,14 +109,18 @@ class MainScreen(Screen[None]):
         with Horizontal(id="search-row"):
             yield Static("Search", id="search-label")
             yield SearchBar(self.view.query, id="search")
+            yield Static(count_text(None), id="count", markup=False)
         with Horizontal(id="filters-row"):
-            yield Static(self.view.describe(0, None), id="filters", markup=False)
+            yield Static(self.view.describe(), id="filters", markup=False)
             yield Static("", id="position", markup=False)
         with Horizontal(id="body"):
             yield TagFilter(id="tags")
             with Vertical(id="list-pane"):
                 yield ResultsHeader(id="results-header")
-                yield ResultsList(id="results")
+                with Horizontal(id="list-row"):
+                    listing = ResultsList(id="results")
+                    yield CursorGutter(listing, id="gutter")
+                    yield listing
             yield ReviewDetail(site_base=self.site_base, allow_external=self.allow_external, id="detail")
         yield StatusBar(id="status")
         yield Footer()
@@ -254,17 +259,27 @@ class MainScreen(Screen[None]):
         return "No matches. Press x to clear the filters." if self.view.is_filtered else "No matches."
 
     def _show_filters(self) -> None:
+        """Count and filters are separate widgets: typing changes the count, rarely the filters."""
         results = self.results
-        line = self.view.describe(len(results.hits), results.total) if results else self.view.describe(0, None)
+        count = count_text(len(results.hits), results.total) if results else count_text(None)
+        line = self.view.describe()
         if results and results.messages:
             line = Content.assemble(line, ("  ⚠ " + " ".join(results.messages), "bold"))
-        self.query_one("#filters", Static).update(line, layout=False)
+        for selector, content in (("#count", Content(count)), ("#filters", line)):
+            self._update_static(selector, content)
+
+    def _update_static(self, selector: str, content: Content) -> None:
+        """Repaint a one-line, fixed-size Static only when its text or styles change (no relayout)."""
+        key = (content.plain, tuple(content.spans))
+        if self._static_text.get(selector) != key:
+            self._static_text[selector] = key
+            self.query_one(selector, Static).update(content, layout=False)
 
     def _show_position(self) -> None:
         listing = self.results_list
         count = len(listing.hits)
         # Fixed-width widgets updated without a relayout: a layout pass repaints every scrollbar.
-        self.query_one("#position", Static).update(f"{listing.cursor + 1:,}/{count:,}" if count else "", layout=False)
+        self._update_static("#position", Content(f"{listing.cursor + 1:,}/{count:,}" if count else ""))
 
     def _show_sort(self) -> None:
         header = self.query_one(ResultsHeader)

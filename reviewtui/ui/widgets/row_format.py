@@ -35,7 +35,7 @@ class Columns:
         lang, score = 5, 4 + SCORE_BAR
         price = 11 if width >= 56 else 0
         company = 16 if width >= 90 else 12 if width >= 64 else 0
-        fixed = 2 + lang + 1 + score + 1 + (price + 1 if price else 0) + (company + 1 if company else 0)
+        fixed = lang + 1 + score + 1 + (price + 1 if price else 0) + (company + 1 if company else 0)
         return cls(max(4, width - fixed), company, lang, score, price)
 
 
@@ -106,16 +106,17 @@ def name_segments(name: str, highlights: tuple[int, ...], width: int, base: Styl
 
 
 def render_row(hit: Hit, width: int, styles: RowStyles, *, cursor: bool) -> Strip:
-    """One row, exactly width cells wide; the cursor row also carries a ▶ marker (never colour alone).
+    """One row, exactly width cells wide (the ▶ beside the cursor row is drawn by CursorGutter).
 
     Every style change costs an escape sequence on the wire (about 40 bytes in truecolor), so a
     row has few: the name (plus its matched characters), then the rest in one run, then the bar.
+    The name starts the row because Textual resends a changed row from its first cell: a new
+    highlighted letter then costs the name up to that letter, nothing before it.
     """
     cols = Columns.fit(width)
     review = hit.review
     base = styles.cursor if cursor else styles.base
-    segments = [Segment("▶ " if cursor else "  ", base)]
-    segments += name_segments(review.target_name, hit.highlights, cols.name, base, styles.match)
+    segments = name_segments(review.target_name, hit.highlights, cols.name, base, styles.match)
     rest = []
     if cols.company:
         rest.append(pad("(company)" if review.kind == "company" else review.company_id, cols.company))
@@ -127,6 +128,36 @@ def render_row(hit: Hit, width: int, styles: RowStyles, *, cursor: bool) -> Stri
     segments.append(Segment(" " + " ".join(rest), base))
     segments.append(Segment(score_bar(overall), base + score_style(overall, styles)))
     return Strip(Segment.simplify(segments)).adjust_cell_length(width, base)
+
+
+def _cells(strip: Strip) -> list[tuple[str, Style | None]]:
+    """One (character, style) per cell; the second cell of a wide character holds ''."""
+    cells: list[tuple[str, Style | None]] = []
+    for text, style, _ in strip:
+        for char in text:
+            cells.append((char, style))
+            if get_character_cell_size(char) == 2:
+                cells.append(("", style))
+    return cells
+
+
+def changed_span(old: Strip, new: Strip) -> tuple[int, int] | None:
+    """The cells [start, end) where two rows differ, or None when they look the same."""
+    if old == new:
+        return None
+    a, b = _cells(old), _cells(new)
+    if len(a) != len(b):
+        return 0, max(len(a), len(b))
+    differ = [i for i in range(len(a)) if a[i] != b[i]]
+    if not differ:
+        return None
+    start, end = differ[0], differ[-1] + 1
+    # Never split a wide character: widen over its second cell (or back to its first).
+    if start > 0 and (a[start][0] == "" or b[start][0] == ""):
+        start -= 1
+    if end < len(a) and (a[end][0] == "" or b[end][0] == ""):
+        end += 1
+    return start, end
 
 
 def header_text(cols: Columns, sort: str, descending: bool) -> str:
