@@ -254,3 +254,17 @@ def test_visitors_cannot_start_programs_and_links_are_copied_with_osc52(serve_ss
         assert descendants(app) == [], "'o' started a program on the host"
         assert term.alive()
         assert quit_and_wait(term) == 0
+
+
+def test_stopping_the_server_ends_every_session(tmp_path: Path) -> None:
+    server = start_serve_ssh(tmp_path)
+    try:
+        with Terminal(ssh_argv(server.port, None), cols=80, rows=24, env=CLIENT_ENV) as term:
+            term.wait_for("Audio-Technica", timeout=25)
+            (app,) = apps(server)
+            assert stop_serve(server.process) == 0  # SIGTERM, as a service manager would
+            assert not Path(f"/proc/{app}").exists(), "the app outlived the server"
+            assert wait_for(lambda: not term.alive(), timeout=10), "the client is still connected"
+        assert "stopping: ending all sessions" in server.output()
+    finally:
+        stop_serve(server.process)
