@@ -374,3 +374,186 @@ def test_search_never_raises(index: object, text: str) -> None:
     assert results.total >= len(results.hits)
     for message in results.messages:
         assert isinstance(message, str) and message
+
+
+# ----------------------------------------------------------------------------- the front matter fast path
+
+SCALARS = [
+    "",
+    "x",
+    "word",
+    "two words",
+    "Acme X-1",
+    "acme-x-1",
+    "2025-05-01",
+    "2025-5-1",
+    "2025-13-45",
+    "1",
+    "0",
+    "-0",
+    "01",
+    "007",
+    "0x1F",
+    "0o17",
+    "017",
+    "0b101",
+    "1_000",
+    "1,000",
+    "1e3",
+    "1E3",
+    "1.5e3",
+    "1.0e+3",
+    "1.0e+400",
+    ".5",
+    "5.",
+    "+1",
+    "+1.5",
+    "-1.5",
+    "1:30",
+    "190:20:30",
+    ".inf",
+    "-.inf",
+    ".nan",
+    ".NaN",
+    "1.0",
+    "-1.0",
+    "99999999999999999999999999999999",
+    "1.2.3",
+    "v1.2",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "y",
+    "n",
+    "true",
+    "False",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "nil",
+    "'single'",
+    "'it''s'",
+    "''",
+    '""',
+    '"double"',
+    '"with \\" escape"',
+    '"tab\\there"',
+    '"\\u00e9"',
+    "'#not comment'",
+    "a # comment",
+    "a#b",
+    "a: b",
+    "a:b",
+    "a:",
+    "-",
+    "- a",
+    "-a",
+    "--",
+    "?",
+    "? a",
+    "!tag",
+    "!!str 1",
+    "&a x",
+    "*a",
+    "|",
+    ">",
+    "%x",
+    "@x",
+    "`x`",
+    "{a: 1}",
+    "[a, b]",
+    "[]",
+    "[ ]",
+    "[a,b]",
+    "[a, 'b', \"c\"]",
+    "[1, 2.5, -3, 0x10]",
+    "[a, , b]",
+    "[a,]",
+    "[[a]]",
+    "[a: b]",
+    "[yes, no, ~]",
+    '["a, b", c]',
+    "['a', 'b''c']",
+    "[a #x]",
+    "[é, ü]",
+    "Café",
+    "テスト",
+    "x ",
+    " x",
+    "x\t",
+    "\u00a0x",
+    "x\u2028y",
+    "<<",
+    "=",
+    "1.",
+    ".",
+    "0.",
+    "-.5",
+    "+.5",
+    "1__0",
+    "0_1",
+    "1e",
+    "e1",
+    "inf",
+    "NaN",
+    "1/2",
+    "$80",
+    "¥20,800",
+    "N/A",
+    "50%",
+    "3 dB",
+    "1.5k",
+]
+KEYS = ["title", "rating", "price", "tags", "date", "a", "a-b", "a_b", "_x", "x1", "yes", "null", "on", "1", "Title"]
+
+
+@st.composite
+def simple_heads(draw: st.DrawFn) -> str:
+    """Mostly what the fast path accepts (distinct keys, `: `, listed scalars), with odd bits mixed in."""
+    scalar = st.one_of(st.sampled_from(SCALARS), st.sampled_from(SCALARS), st.text(ANY_CHAR, max_size=12))
+    listed = st.lists(st.sampled_from(SCALARS), max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]")
+    lines = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(KEYS),
+                st.sampled_from([": ", ": ", ": ", ":", ":  ", " : "]),
+                st.one_of(scalar, listed),
+            ),
+            min_size=1,
+            max_size=6,
+            unique_by=lambda line: line[0],
+        )
+    )
+    return "\n".join(f"{k}{sep}{v}" for k, sep, v in lines) + draw(st.sampled_from(["", "\n", "\n\n", "\n "]))
+
+
+def same(a: object, b: object) -> bool:
+    """Equal in value and in type all the way down (1 == 1.0 == True must not pass), NaN equal to NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    return a == b
+
+
+@settings(PROPERTY, max_examples=2000)
+@given(simple_heads())
+def test_fast_path_reads_front_matter_exactly_as_yaml(head: str) -> None:
+    """Whenever the fast path answers, YAML (our SafeLoader, without timestamps) says the same."""
+    import yaml
+
+    from reviewtui.core.frontmatter import load_simple
+    from reviewtui.core.parse import _Loader
+
+    fast = load_simple(head)
+    if fast is None:
+        return
+    loaded = yaml.load(head, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    assert isinstance(loaded, dict)
+    assert same(fast, {str(k): v for k, v in loaded.items()}), (fast, loaded)
