@@ -57,6 +57,14 @@ def _time_limit() -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def die_with_parent() -> None:
+    """preexec_fn: servers started by a test end when the test run is killed (Linux PR_SET_PDEATHSIG)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -203,7 +211,13 @@ def run_openssh(folder: Path, client_key: KeyPair) -> Iterator[OpenSSH]:
     if check.returncode != 0:
         pytest.skip(f"sshd refuses to run here: {check.stderr.strip()}")
     log = (folder / "sshd.log").open("wb")
-    server = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=log, start_new_session=True)
+    server = subprocess.Popen(
+        [SSHD, "-D", "-e", "-f", str(config)],
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+        preexec_fn=die_with_parent,
+    )
     try:
         if not wait_port(port, process=server):
             message = (folder / "sshd.log").read_text(errors="replace").strip()
@@ -251,6 +265,7 @@ def start_serve_ssh(tmp: Path, *args: str, root: Path = CONTENT) -> ServeSSH:
             env=app_env(tmp),
             cwd=str(tmp),
             start_new_session=True,
+            preexec_fn=die_with_parent,
             text=True,
         )
     deadline = time.monotonic() + 20

@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.browser import Browser, chromium_path, png_colours
-from tests.e2e.conftest import CONTENT, app_env, descendants, free_port, stop_serve, wait_for, wait_port
+from tests.e2e.conftest import (
+    CONTENT,
+    app_env,
+    descendants,
+    die_with_parent,
+    free_port,
+    stop_serve,
+    wait_for,
+    wait_port,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -29,6 +38,7 @@ def web_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
             env=app_env(tmp_path),
             cwd=str(tmp_path),
             start_new_session=True,
+            preexec_fn=die_with_parent,
             text=True,
         )
     try:
