@@ -24,7 +24,7 @@ from reviewtui.core.matching import (
 )
 from reviewtui.core.model import Review
 from reviewtui.core.query import Word
-from reviewtui.core.searchdata import COMPANY, FIELD_NAMES, NAME, SUMMARY, TAG, tokens
+from reviewtui.core.searchdata import COMPANY, FIELD_NAMES, NAME, SUMMARY, TAG, name_entries, tokens
 from reviewtui.core.text import clean, fold
 from reviewtui.core.vocab import max_typos
 
@@ -54,10 +54,7 @@ class WordMatch:
 def field_tokens(matcher: Matcher, i: int, review: Review) -> list[set[str]]:
     """The tokens review i holds per field, as `searchdata.build` put them in the vocabulary."""
     data = matcher.data
-    parts = tokens(data.names[i])
-    name = set(parts)
-    name.update(a + b for a, b in zip(parts, parts[1:], strict=False))
-    name.update((data.squashed[i], data.models[i]))
+    name = name_entries(data.names[i], data.squashed[i], data.models[i])
     tags: set[str] = set()
     for tag in data.tags[i]:
         tags.update(tag.split())

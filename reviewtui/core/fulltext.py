@@ -51,6 +51,7 @@ class FullText:
         self.lock = lock
         self._texts = texts
         self._cjk: tuple[str, list[int], list[int]] | None = None
+        self._runs: dict[str, set[int]] = {}
 
     def _cjk_bodies(self) -> tuple[str, list[int], list[int]]:
         """Bodies holding kana or kanji, joined into one string (str.find beats SQL here ~20x)."""
@@ -69,14 +70,32 @@ class FullText:
         return self._cjk
 
     def _find_cjk(self, run: str) -> set[int]:
+        """Row ids of the bodies holding run (hiragana or katakana alike). A run that extends an
+        earlier one (typing goes letter by letter) is only looked for in the bodies that held it."""
+        cached = self._runs.get(run)
+        if cached is not None:
+            return cached
         blob, starts, rowids = self._cjk_bodies()
+        variants = {run, run.translate(_HIRAGANA_TO_KATAKANA)}
         found: set[int] = set()
-        for variant in {run, run.translate(_HIRAGANA_TO_KATAKANA)}:
-            pos = blob.find(variant)
-            while pos != -1:
-                k = bisect_right(starts, pos) - 1
-                found.add(rowids[k])
-                pos = blob.find(variant, starts[k + 1]) if k + 1 < len(starts) else -1
+        earlier = next((self._runs[r] for r in (run[:-1], run[1:]) if r and r in self._runs), None)
+        if earlier is not None:
+            where = {rowid: k for k, rowid in enumerate(rowids)}
+            for rowid in earlier:
+                k = where[rowid]
+                end = starts[k + 1] if k + 1 < len(starts) else len(blob)
+                if any(blob.find(v, starts[k], end) != -1 for v in variants):
+                    found.add(rowid)
+        else:
+            for variant in variants:
+                pos = blob.find(variant)
+                while pos != -1:
+                    k = bisect_right(starts, pos) - 1
+                    found.add(rowids[k])
+                    pos = blob.find(variant, starts[k + 1]) if k + 1 < len(starts) else -1
+        if len(self._runs) > 64:
+            self._runs.clear()
+        self._runs[run] = found
         return found
 
     def match(self, word: str, *, prefix: bool = True) -> set[int] | None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import queue
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +66,9 @@ def load_cached(
         db, rows, listed = None, {}, {}
 
     store = Store(db, root) if db is not None else None
+    writer = _Writer(store) if store is not None else None
     reviews: list[Review] = []
     problems: list[Problem] = list(found.problems)
-    fresh: list[tuple[Any, ParseResult]] = []
-    gone: list[int] = []
     total = len(found.files)
     stopped = False
     for done, entry in enumerate(found.files, 1):
@@ -83,26 +84,25 @@ def load_cached(
                     store.rowids[entry.rel] = rowid
                 if has_problems:
                     problems.extend(problems_from(entry.rel, listed.get(entry.rel)))
+                continue
             except (ValueError, EOFError, TypeError):  # a damaged row: parse the file again
                 reviews = [r for r in reviews if r.path != entry.rel]
+                problems = [p for p in problems if p.path != entry.rel]
                 store.rowids.pop(entry.rel, None)
-                gone.append(rowid)
-                fresh.append((entry, _parsed(read_file(entry), reviews, problems)))
-        else:
+        result = _parsed(read_file(entry), reviews, problems)
+        if writer is not None:
             if row is not None:
-                gone.append(row[1])
-            fresh.append((entry, _parsed(read_file(entry), reviews, problems)))
+                writer.delete([row[1]])
+            writer.add(entry, result)
         if progress is not None and (done % 500 == 0 or done == total):
             progress(done, total)
-    if not stopped:
-        gone.extend(row[1] for row in rows.values())
-    if store is not None and (fresh or gone):
+    if writer is not None and store is not None:
+        if not stopped:
+            writer.delete([row[1] for row in rows.values()])
         try:
-            _write(store, fresh, gone)
+            writer.finish()
         except sqlite3.Error as exc:
             notices.append(f"The index cache could not be updated ({exc}); working from memory this time.")
-            with contextlib.suppress(sqlite3.Error):
-                store.db.rollback()
             store = None
     if store is not None:
         store.fulltext = FullText(store.db, store.lock, store.texts)
@@ -118,31 +118,106 @@ def _parsed(result: ParseResult, reviews: list[Review], problems: list[Problem])
     return result
 
 
-def _write(store: Store, fresh: list[tuple[Any, ParseResult]], gone: list[int]) -> None:
-    db = store.db
-    with store.lock, db:
-        stale = 0
-        for start in range(0, len(gone), 500):
-            chunk = gone[start : start + 500]
+class _Writer:
+    """Stores parsed files in the cache from a thread of its own, while the next files are parsed:
+    SQLite (the full-text index above all) works without holding the GIL, so it overlaps parsing."""
+
+    BATCH = 256
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pending: list[tuple[Any, ParseResult]] = []
+        self.queue: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.stale = 0
+        self.next_id = 0
+        self.thread: threading.Thread | None = None
+
+    def delete(self, ids: list[int]) -> None:
+        if ids:
+            self._flush()
+            self._send(("delete", ids))
+
+    def add(self, entry: Any, result: ParseResult) -> None:
+        self.pending.append((entry, result))
+        if len(self.pending) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self._send(("insert", self.pending))
+            self.pending = []
+
+    def _send(self, item: tuple[str, Any]) -> None:
+        if self.thread is None:
+            self.store.lock.acquire()  # held until finish(): nobody else uses the connection meanwhile
+            self.thread = threading.Thread(target=self._run, name="reviewtui-cache-writer", daemon=True)
+            self.thread.start()
+        self.queue.put(item)
+
+    def finish(self) -> None:
+        self._flush()
+        if self.thread is None:
+            return
+        self.queue.put(None)
+        self.thread.join()
+        db = self.store.db
+        try:
+            if self.error is None:
+                self._finish_index(db)
+                db.commit()
+        except sqlite3.Error as exc:
+            self.error = exc
+        finally:
+            if self.error is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    db.rollback()
+            self.store.lock.release()
+        if self.error is not None:
+            raise self.error if isinstance(self.error, sqlite3.Error) else sqlite3.Error(str(self.error))
+
+    def _run(self) -> None:
+        db = self.store.db
+        try:
+            (top,) = db.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'files'), 0), "
+                "coalesce((SELECT max(id) FROM files), 0))"
+            ).fetchone()
+            self.next_id = top + 1
+            while (item := self.queue.get()) is not None:
+                if self.error is not None:
+                    continue
+                kind, payload = item
+                if kind == "delete":
+                    self._delete(db, payload)
+                else:
+                    self._insert(db, payload)
+        except BaseException as exc:  # noqa: BLE001 - reported by finish() as one notice
+            self.error = exc
+            while self.queue.get() is not None:
+                pass
+
+    def _delete(self, db: sqlite3.Connection, ids: list[int]) -> None:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             (count,) = db.execute(
                 f"SELECT count(*) FROM files WHERE body IS NOT NULL AND id IN ({marks})", chunk
             ).fetchone()
-            stale += count
+            self.stale += count
             db.execute(f"DELETE FROM files WHERE id IN ({marks})", chunk)
-        (top,) = db.execute(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'files'), 0), "
-            "coalesce((SELECT max(id) FROM files), 0))"
-        ).fetchone()
+
+    def _insert(self, db: sqlite3.Connection, batch: list[tuple[Any, ParseResult]]) -> None:
         rows = []
         texts = []
-        for offset, (entry, result) in enumerate(fresh, 1):
-            rowid = top + offset
+        for entry, result in batch:
+            rowid = self.next_id
+            self.next_id += 1
             review = result.review
             if review is not None:
                 text = body_text(review)
                 texts.append((rowid, text))
-                store.rowids[entry.rel] = rowid
+                self.store.rowids[entry.rel] = rowid
                 rows.append(
                     (
                         rowid,
@@ -169,13 +244,16 @@ def _write(store: Store, fresh: list[tuple[Any, ParseResult]], gone: list[int]) 
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        stale += int(dict(db.execute("SELECT key, value FROM meta").fetchall()).get("stale", 0) or 0)
+        db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
+
+    def _finish_index(self, db: sqlite3.Connection) -> None:
+        """Count rows of the full-text index that belong to files since changed; rebuild it when too many."""
+        stale = self.stale + int(dict(db.execute("SELECT key, value FROM meta").fetchall()).get("stale", 0) or 0)
         (live,) = db.execute("SELECT count(*) FROM files WHERE body IS NOT NULL").fetchone()
         if stale > STALE_SHARE * max(live, 1):
             db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")
-            texts = list(_all_texts(db))
+            db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", list(_all_texts(db)))
             stale = 0
-        db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stale', ?)", (str(stale),))
 
 

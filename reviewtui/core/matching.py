@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
-from operator import itemgetter
 from typing import Any, Generic, TypeVar
 
 from reviewtui.core.fulltext import FullText, has_cjk
@@ -59,11 +58,12 @@ class LRU(Generic[K, V]):
 
 
 def word_fields(word: str) -> tuple[bool, bool]:
-    """(substring in names and companies, substring in tags and summaries): short words only
-    match at the start of tokens; kana and kanji have no word boundaries, so always substring."""
+    """(substring in names and companies, substring in tags and summaries): words of one or two
+    letters only match at the start of tokens, longer ones anywhere in names and companies, and
+    only at the start in tags and summaries; kana and kanji have no word boundaries: anywhere."""
     if has_cjk(word):
         return True, True
-    return len(word) >= 2, False
+    return len(word) >= 3, False
 
 
 class Matcher:
@@ -75,7 +75,7 @@ class Matcher:
         self.fulltext = fulltext
         self.rowids = rowids if rowids is not None else {}
         self.body_failed = False
-        self._tokens: LRU[tuple[int, str], list[str]] = LRU(256)
+        self._tokens: LRU[tuple[int, str], list[int]] = LRU(256)
         self._words: LRU[tuple[str, str, str], dict[int, float]] = LRU(64)
         self._bodies: LRU[tuple[str, bool], frozenset[int]] = LRU(64)
         self._filters: LRU[Hashable, frozenset[int]] = LRU(64)
@@ -95,33 +95,38 @@ class Matcher:
         ws = word.squashed
         if word.mode in ("prefix", "suffix", "equal"):
             return dict.fromkeys(self._anchored(word), EXACT[NAME])
-        layers: list[tuple[float, list[int]]] = []
+        # Ids gathered per quality (rounded to 0.001), so a short word matching thousands of
+        # tokens costs a few list extends per token and one dict update per distinct quality.
+        layers: dict[float, list[int]] = {}
         names_inside, others_inside = word_fields(ws)
         for field, vocab in enumerate(self.vocabs):
             inside = names_inside if field in (NAME, COMPANY) else others_inside
             if len(ws) == 1 and field in (TAG, SUMMARY) and word.mode == "fuzzy":
                 continue
-            tokens = self._containing(field, ws) if inside or word.mode == "exact" else vocab.prefixed(ws)
+            found = self._containing(field, ws) if inside or word.mode == "exact" else vocab.prefixed(ws)
             exact, prefix, inner, cover = EXACT[field], PREFIX[field], SUBSTRING[field], COVERAGE[field]
-            postings = vocab.postings
-            for token in tokens:
+            tokens, at = vocab.tokens, vocab.at
+            for k in found:
+                token = tokens[k]
                 if token == ws:
                     quality = exact
                 elif token.startswith(ws):
-                    quality = prefix + cover * len(ws) / len(token)
+                    quality = round(prefix + cover * len(ws) / len(token), 3)
                 else:
-                    quality = inner + cover * len(ws) / len(token)
-                layers.append((quality, postings[token]))
+                    quality = round(inner + cover * len(ws) / len(token), 3)
+                bucket = layers.get(quality)
+                if bucket is None:
+                    layers[quality] = bucket = []
+                bucket.extend(at(k))
         if word.mode == "fuzzy" and not ws.isdigit():
             typos = max_typos(len(ws))
             for field in (NAME, COMPANY):
                 vocab = self.vocabs[field]
-                for token, distance in vocab.fuzzy(ws, typos).items():
-                    layers.append((FUZZY[field] - TYPO_COST * distance, vocab.postings[token]))
-        layers.sort(key=itemgetter(0))
+                for k, distance in vocab.fuzzy(ws, typos).items():
+                    layers.setdefault(round(FUZZY[field] - TYPO_COST * distance, 3), []).extend(vocab.at(k))
         scores: dict[int, float] = {}
-        for quality, ids in layers:
-            scores.update(dict.fromkeys(ids, quality))
+        for quality in sorted(layers):
+            scores.update(dict.fromkeys(layers[quality], quality))
         body = self.body(word.text) if len(ws) >= 3 or has_cjk(ws) else frozenset()
         if body:
             merged = dict.fromkeys(body, BODY)
@@ -129,7 +134,7 @@ class Matcher:
             return merged
         return scores
 
-    def _containing(self, field: int, ws: str) -> list[str]:
+    def _containing(self, field: int, ws: str) -> list[int]:
         key = (field, ws)
         cached = self._tokens.get(key)
         if cached is None:
@@ -148,7 +153,7 @@ class Matcher:
             return set(whole.postings.get(ws, ()))
         if word.mode == "prefix":
             return whole.ids(whole.prefixed(ws))
-        return whole.ids([t for t in whole.containing(ws) if t.endswith(ws)])
+        return whole.ids(k for k in whole.containing(ws) if whole.tokens[k].endswith(ws))
 
     def negated(self, word: Word) -> frozenset[int]:
         """Reviews a `!word` excludes: the word inside name, company, a tag or the summary."""
@@ -184,15 +189,17 @@ class Matcher:
         if len(squashed) < 2:
             return {}
         whole = self.whole
-        bonus: dict[int, float] = {}
+        layers: dict[float, list[int]] = {}
         if len(squashed) >= 3:
-            for token in whole.containing(squashed):
-                bonus.update(dict.fromkeys(whole.postings[token], WHOLE_INSIDE))
-        for token in whole.prefixed(squashed):
-            value = WHOLE_PREFIX + 0.2 * len(squashed) / len(token)
-            for i in whole.postings[token]:
-                if bonus.get(i, 0.0) < value:
-                    bonus[i] = value
+            inside = layers.setdefault(WHOLE_INSIDE, [])
+            for k in whole.containing(squashed):
+                inside.extend(whole.at(k))
+        for k in whole.prefixed(squashed):
+            value = round(WHOLE_PREFIX + 0.2 * len(squashed) / len(whole.tokens[k]), 3)
+            layers.setdefault(value, []).extend(whole.at(k))
+        bonus: dict[int, float] = {}
+        for value in sorted(layers):
+            bonus.update(dict.fromkeys(layers[value], value))
         bonus.update(dict.fromkeys(whole.postings.get(squashed, ()), WHOLE_EQUAL))
         return bonus
 
@@ -253,8 +260,10 @@ class Matcher:
         key = f"#{term.field}"
         column = self._indexes.get(key)
         if column is None:
-            column = sorted((v, i) for i, v in enumerate(self.values(term.field)) if v is not None)
-            column = ([v for v, _ in column], [i for _, i in column])
+            values = self.values(term.field)
+            order = [i for i in range(len(values)) if values[i] is not None]
+            order.sort(key=values.__getitem__)  # a C-level key: no (value, id) tuple per review
+            column = ([values[i] for i in order], order)
             self._indexes[key] = column
         values, ids = column
         low, high = 0, len(values)

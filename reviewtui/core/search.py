@@ -8,9 +8,10 @@ read, so a keystroke costs the same for 10 matches and for 100,000.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any, Protocol, overload
@@ -180,6 +181,8 @@ class SearchIndex:
                 twin[i], twin[p] = p, i
         self._twin = twin
         self._tag_keys: list[tuple[str, ...]] | None = None
+        self._orders: dict[str, list[int]] = {}
+        gc.freeze()  # the index lives as long as the catalog: keep collections from walking it
         self._tag_shown: dict[str, str] = {}
 
     def _rowids_ready(self, paths: dict[int, str]) -> None:
@@ -251,18 +254,40 @@ class SearchIndex:
             if len(scored) == 1:
                 only = scored[0]
                 scores = {i: only[i] for i in candidates}
-            else:
-                scores = {i: sum(d[i] for d in scored) for i in candidates}
+            else:  # rounded: equal parts must give equal totals, for the tie order to decide
+                scores = {i: round(sum(d[i] for d in scored), 4) for i in candidates}
             if parsed.words:
                 bonus = m.whole_query_bonus("".join(w.squashed for w in parsed.words))
                 for i in bonus.keys() & candidates:
-                    scores[i] += bonus[i]
+                    scores[i] = round(scores[i] + bonus[i], 4)
             ordered = self._rank(scores, preferred)
+            members: Container[int] = scores
         else:
-            pool = allowed if allowed is not None else range(len(self.reviews))
+            everyone = self._in_name_order(preferred)
+            if allowed is None and not excluded:
+                ordered, members = everyone, range(len(everyone))
+            else:
+                keep = (allowed if allowed is not None else frozenset(everyone)) - excluded
+                if len(keep) * 8 < len(everyone):  # few: sorting them beats walking everyone
+                    ordered = sorted(keep, key=self._alphabetical(preferred).__getitem__)
+                else:
+                    ordered = [i for i in everyone if i in keep]
+                members = keep
+        return self._results(
+            parsed, ordered, scores, members, preferred, sort, descending, limit, collapse_twins, explain
+        )
+
+    def _in_name_order(self, preferred: str) -> list[int]:
+        """Every id in the order an empty query lists them (see `_alphabetical`)."""
+        key = f"order-{preferred}"
+        order = self._orders.get(key)
+        if order is None:
             rank = self._alphabetical(preferred)
-            ordered = sorted((i for i in pool if i not in excluded) if excluded else pool, key=rank.__getitem__)
-        return self._results(parsed, ordered, scores, preferred, sort, descending, limit, collapse_twins, explain)
+            order = [0] * len(rank)
+            for i, position in enumerate(rank):
+                order[position] = i
+            self._orders[key] = order
+        return order
 
     def _any_of(self, group: tuple[Term, ...]) -> dict[int, float]:
         m = self.matcher
@@ -295,10 +320,10 @@ class SearchIndex:
         return self.data.ranks.get(preferred, self.data.ranks["en"])[1]
 
     def _rank(self, scores: dict[int, float], preferred: str) -> list[int]:
-        ties = self._ties(preferred)
-        width = len(ties) + 1
-        keys = {i: ties[i] - round(s * 10000) * width for i, s in scores.items()}
-        return sorted(keys, key=keys.__getitem__)
+        """Best score first; equal scores in tie order. Two stable sorts with C-level keys."""
+        ordered = sorted(scores, key=self._ties(preferred).__getitem__)
+        ordered.sort(key=scores.__getitem__, reverse=True)
+        return ordered
 
     # ------------------------------------------------------------------ results
 
@@ -307,6 +332,7 @@ class SearchIndex:
         query: Query,
         ordered: list[int],
         scores: dict[int, float] | None,
+        members: Container[int],
         preferred: str,
         sort: str,
         descending: bool | None,
@@ -315,21 +341,32 @@ class SearchIndex:
         explain: bool,
     ) -> Results:
         twin = self._twin
-        members: set[int] | dict[int, float] = scores if scores is not None else set(ordered)
         langs = self.data.langs
+
+        def twin_of(i: int) -> int | None:
+            other = twin[i]
+            return other if collapse and other >= 0 and other in members else None
+
+        def shown(p: int) -> int:
+            """The review a collapsed row shows: of the pair keyed p, the preferred-language one."""
+            other = twin[p]
+            if other < 0 or other not in members:
+                return p
+            if p not in members:
+                return other
+            return other if langs[other] == preferred and langs[p] != preferred else p
+
         rows: list[int]
+        pick: Callable[[int], int] = int  # row -> review id
         if collapse:
             pair = self.data.pair
-            rows = []
-            for p in dict.fromkeys(map(pair.__getitem__, ordered)):
-                other = twin[p]
-                if other >= 0 and other in members and p in members:
-                    rows.append(other if langs[other] == preferred and langs[p] != preferred else p)
-                else:
-                    rows.append(p if p in members else other)
+            rows = list(dict.fromkeys(map(pair.__getitem__, ordered)))  # one row per pair, best first
+            pick = shown
         else:
             rows = ordered
         if sort != "relevance" and sort in SORTS:
+            if collapse:
+                rows, pick = [shown(p) for p in rows], int
             values = self.data.names if sort == "name" else self.matcher.values(sort)
             desc = descending if descending is not None else sort not in ("name", "price")
             present = [i for i in rows if values[i] is not None]
@@ -342,11 +379,8 @@ class SearchIndex:
             rows = rows[:limit]
         needles = self._needles(query)
 
-        def twin_of(i: int) -> int | None:
-            other = twin[i]
-            return other if collapse and other >= 0 and other in members else None
-
-        def make(i: int) -> Hit:
+        def make(row: int) -> Hit:
+            i = pick(row)
             review = self.reviews[i]
             other = twin_of(i)
             score = scores.get(i, 0.0) if scores is not None else 0.0
@@ -363,7 +397,8 @@ class SearchIndex:
                 self.reviews[other] if other is not None else None,
             )
 
-        def paths(i: int) -> tuple[str, ...]:
+        def paths(row: int) -> tuple[str, ...]:
+            i = pick(row)
             other = twin_of(i)
             return (self.data.paths[i],) if other is None else (self.data.paths[i], self.data.paths[other])
 
@@ -373,7 +408,7 @@ class SearchIndex:
         messages = query.messages
         if self.matcher.body_failed:
             messages += ("The full-text index could not be read, so body text was not searched.",)
-        return Results(hits, total, messages, lambda: self._tag_counts(rows))
+        return Results(hits, total, messages, lambda: self._tag_counts(list(map(pick, rows))))
 
     @staticmethod
     def _body_terms(query: Query) -> bool:

@@ -20,7 +20,7 @@ from reviewtui.core.query import norm_label
 from reviewtui.core.text import fold, squash
 
 #: Bumped whenever the layout or the meaning of any field changes.
-DATA_VERSION = 5
+DATA_VERSION = 6
 
 #: Token fields, in the order of `IndexData.vocab`.
 NAME, COMPANY, TAG, SUMMARY = range(4)
@@ -32,6 +32,24 @@ _TOKEN = re.compile(r"[^\W_]+")
 def tokens(text: str) -> list[str]:
     """Runs of letters and digits of folded text; kana and kanji runs stay whole."""
     return _TOKEN.findall(text)
+
+
+_RUNS = re.compile(r"[^\W\d_]+|\d+")
+
+
+def name_entries(name: str, squashed: str, model: str) -> set[str]:
+    """What a target name puts in the name vocabulary: its tokens, each two neighbours glued
+    (`hd 600` -> `hd600`), the letter and digit runs inside a token (`1000xm5` -> `xm`), the
+    whole squashed name and the squashed model."""
+    parts = tokens(name)
+    entries = set(parts)
+    entries.update(a + b for a, b in zip(parts, parts[1:], strict=False))
+    for part in parts:
+        if not part.isalpha() and not part.isdigit():
+            entries.update(_RUNS.findall(part))
+    entries.add(squashed)
+    entries.add(model)
+    return entries
 
 
 def model_of(squashed_name: str, company_keys: Iterable[str]) -> str:
@@ -185,12 +203,7 @@ def build(reviews: list[Review], twin_of: dict[str, str] | None = None) -> Index
         models.append(model)
         companies.append(company)
 
-        parts = tokens(name)
-        entries = set(parts)
-        entries.update(a + b for a, b in zip(parts, parts[1:], strict=False))
-        entries.add(sq)
-        entries.add(model)
-        _post(name_vocab, entries, i)
+        _post(name_vocab, name_entries(name, sq, model), i)
 
         words = set(company.split())
         words.update(company_keys)

@@ -110,33 +110,35 @@ def split_body(body: str, first_line: int) -> Body:
     chunk: list[str] = []
     score: float | None = None
     in_fence = False
+    key: str | None = None  # heading_key(heading), worked out once per heading
+    fences = "```" in body or "~~~" in body
 
     def flush() -> None:
         if heading is None:
             preamble.extend(chunk)
             return
         text = "\n".join(chunk).strip("\n")
-        key = heading_key(heading)
         sections.append(Section(clean(heading), key, score, clean(text, multiline=True), heading_line))
 
+    # Cheap substring tests guard each regex: most lines are prose that needs none of them.
     for index, line in enumerate(lines):
         number = first_line + index
-        if _FENCE.match(line):
+        if fences and ("```" in line or "~~~" in line) and _FENCE.match(line):
             in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
+        match = None if in_fence or line[:1] != "#" else _HEADING.match(line)
         if match and len(match.group(1)) == 2 and _heading_text(match.group(2)):
             flush()
             heading, heading_line, chunk, score = _heading_text(match.group(2)), number, [], None
+            key = heading_key(heading)
             continue
-        score_match = None if in_fence else SCORE_LINE.match(line)
+        score_match = None if in_fence or "$$" not in line else SCORE_LINE.match(line)
         if score_match:
             value = _number(score_match.group(1).strip())
-            key = heading_key(heading) if heading else None
             score_lines.append(ScoreLine(number, value, score_match.group(1).strip(), key))
             if score is None and heading is not None:
                 score = value
             continue
-        if heading is not None and heading_key(heading) == "references" and _DATE_TAIL.match(line):
+        if key == "references" and "(" in line and _DATE_TAIL.match(line):
             continue  # the "(2025.12.16)" stamp after the references
         chunk.append(line)
     flush()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate
 
 from rapidfuzz import process
@@ -31,11 +31,15 @@ class Postings(Mapping[str, Sequence[int]]):
         self._offsets = offsets
         self._ids = ids
 
+    def at(self, k: int) -> Sequence[int]:
+        """Ids of the k-th token."""
+        return self._ids[self._offsets[k] : self._offsets[k + 1]]
+
     def __getitem__(self, token: str) -> Sequence[int]:
         k = bisect_left(self._tokens, token)
         if k == len(self._tokens) or self._tokens[k] != token:
             raise KeyError(token)
-        return self._ids[self._offsets[k] : self._offsets[k + 1]]
+        return self.at(k)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._tokens)
@@ -45,6 +49,9 @@ class Postings(Mapping[str, Sequence[int]]):
 
 
 class Vocabulary:
+    """Sorted tokens with their review ids. Lookups answer token positions (ints): `tokens[k]`
+    is the token, `at(k)` its ids."""
+
     def __init__(self, packed: tuple[list[str], bytes, bytes]) -> None:
         tokens, offsets, ids = packed
         self.tokens = tokens
@@ -53,66 +60,69 @@ class Vocabulary:
         postings = array("I")
         postings.frombytes(ids)
         self.postings = Postings(tokens, starts, postings)
+        self.at = self.postings.at
         self.blob = "\n".join(tokens) + "\n"
         self._starts = [0, *accumulate(len(t) + 1 for t in tokens)][:-1] if tokens else []
-        self._by_length: dict[int, list[str]] | None = None
+        self._by_length: dict[int, tuple[list[str], list[int]]] | None = None
 
     def __len__(self) -> int:
         return len(self.tokens)
 
-    def prefixed(self, word: str) -> list[str]:
-        """Tokens starting with word."""
+    def prefixed(self, word: str) -> range:
+        """Positions of the tokens starting with word."""
         low = bisect_left(self.tokens, word)
-        high = bisect_left(self.tokens, word + "\U0010ffff", low)
-        return self.tokens[low:high]
+        return range(low, bisect_left(self.tokens, word + "\U0010ffff", low))
 
-    def containing(self, word: str, within: list[str] | None = None) -> list[str]:
-        """Tokens holding word anywhere; `within` narrows the search to an earlier, shorter word's hits."""
+    def containing(self, word: str, within: list[int] | None = None) -> list[int]:
+        """Positions of the tokens holding word anywhere; `within` narrows the search to an
+        earlier, shorter word's hits."""
+        tokens = self.tokens
         if within is not None:
-            return [t for t in within if word in t]
-        out: list[str] = []
-        blob, starts, tokens = self.blob, self._starts, self.tokens
-        find = blob.find
+            return [k for k in within if word in tokens[k]]
+        out: list[int] = []
+        starts = self._starts
+        find = self.blob.find
         pos = find(word)
         while pos != -1:
             k = bisect_right(starts, pos) - 1
-            token = tokens[k]
-            if pos + len(word) <= starts[k] + len(token):
-                out.append(token)
-            pos = find(word, starts[k] + len(token) + 1)
+            out.append(k)
+            pos = find(word, starts[k] + len(tokens[k]) + 1)
         return out
 
-    def fuzzy(self, word: str, typos: int) -> dict[str, int]:
-        """Tokens within `typos` edits (adjacent transpositions count as one) of word, or whose
-        start is (so a half-typed word with a typo still finds its token; the first letter must
-        be right for that)."""
+    def fuzzy(self, word: str, typos: int) -> dict[int, int]:
+        """Positions of the tokens within `typos` edits (adjacent transpositions count as one) of
+        word, or whose start is (so a half-typed word with a typo still finds its token; the first
+        letter must be right for that) -> edits."""
         if typos <= 0:
             return {}
         if self._by_length is None:
-            by_length: dict[int, list[str]] = {}
-            for token in self.tokens:
+            by_length: dict[int, tuple[list[str], list[int]]] = {}
+            for k, token in enumerate(self.tokens):
                 if len(token) >= 3:
-                    by_length.setdefault(len(token), []).append(token)
+                    group = by_length.setdefault(len(token), ([], []))
+                    group[0].append(token)
+                    group[1].append(k)
             self._by_length = by_length
-        found: dict[str, int] = {}
+        found: dict[int, int] = {}
         length = len(word)
         for size in range(length - typos, length + typos + 1):
-            choices = self._by_length.get(size)
-            if choices:
-                for choice, distance, _ in process.extract(
-                    word, choices, scorer=OSA.distance, score_cutoff=typos, limit=None
+            group = self._by_length.get(size)
+            if group:
+                for _, distance, at in process.extract(
+                    word, group[0], scorer=OSA.distance, score_cutoff=typos, limit=None
                 ):
-                    found[choice] = int(distance)
-        starts = {t[:length] for t in self.prefixed(word[0]) if len(t) > length}
+                    found[group[1][at]] = int(distance)
+        tokens = self.tokens
+        starts = {tokens[k][:length] for k in self.prefixed(word[0]) if len(tokens[k]) > length}
         for start, distance, _ in process.extract(word, starts, scorer=OSA.distance, score_cutoff=typos, limit=None):
-            for token in self.prefixed(start):
-                if len(token) > length and int(distance) < found.get(token, typos + 1):
-                    found[token] = int(distance)
+            for k in self.prefixed(start):
+                if len(tokens[k]) > length and int(distance) < found.get(k, typos + 1):
+                    found[k] = int(distance)
         return found
 
-    def ids(self, tokens: list[str]) -> set[int]:
+    def ids(self, positions: Iterable[int]) -> set[int]:
         out: set[int] = set()
-        postings = self.postings
-        for token in tokens:
-            out.update(postings[token])
+        at = self.at
+        for k in positions:
+            out.update(at(k))
         return out

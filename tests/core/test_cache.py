@@ -179,3 +179,16 @@ def test_a_copied_tree_gets_its_own_cache(content: Path, tmp_path: Path) -> None
     load_catalog(content)
     assert db_path(copy) != db_path(content)
     assert snapshot(load_catalog(copy)) == snapshot(load_catalog(copy, cache=False))
+
+
+def test_changed_bodies_leave_no_stale_full_text_hits(tree: Path) -> None:
+    target = tree / "_products/en/acme/acme-x-1.md"
+    load_catalog(tree)
+    assert SearchIndex(load_catalog(tree)).search("body:sheet").total == 3
+    for round_ in range(3):  # a few changes (kept as stale rows), then enough for a rebuild
+        text = target.read_text(encoding="utf-8").replace("Spec sheet", f"Data page {round_}")
+        target.write_text(text.replace(f"Data page {round_ - 1}", f"Data page {round_}"), encoding="utf-8")
+        os.utime(target, ns=(10**18 + round_, 10**18 + round_))
+        index = SearchIndex(load_catalog(tree))
+        assert index.search("body:sheet").total == 2
+        assert [h.review.path for h in index.search(f'body:"page {round_}"').hits] == ["_products/en/acme/acme-x-1.md"]
