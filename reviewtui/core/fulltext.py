@@ -22,7 +22,7 @@ FTS_TABLE = "body_fts"
 #: The FTS5 table: one row per review body, rowid = the review's row in the store.
 FTS_SCHEMA = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "body, content='', detail=none, tokenize='unicode61 remove_diacritics 2')"
+    "body, content='', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2')"
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
 _LATIN = re.compile(r"[^\W_]+")
@@ -35,7 +35,17 @@ def body_text(review: Review) -> str:
 
 
 def has_cjk(text: str) -> bool:
-    return _CJK.search(text) is not None
+    return not text.isascii() and _CJK.search(text) is not None
+
+
+def fts_text(text: str) -> tuple[str, bool]:
+    """What FTS5 indexes of a body, and whether it held kana or kanji: the text without its kana
+    and kanji runs, which unicode61 would keep as huge single tokens (they are found by `str.find`
+    instead); that makes the index 3x faster to build."""
+    if text.isascii():
+        return text, False
+    stripped, runs = _CJK.subn(" ", text)
+    return stripped, runs > 0
 
 
 class FullText:
@@ -142,5 +152,5 @@ def memory_fulltext(reviews: Iterable[Review]) -> tuple[FullText, dict[int, str]
         paths[rowid] = review.path
         rows.append((rowid, body_text(review)))
     with db:
-        db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", rows)
+        db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", ((r, fts_text(t)[0]) for r, t in rows))
     return FullText(db, threading.Lock(), lambda: rows), paths

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import queue
 import sqlite3
-import threading
 from pathlib import Path
 from typing import Any
 
 from reviewtui.core.cache import (
     Cache,
+    CachedReview,
     CacheUnusable,
     Store,
     body_of,
@@ -26,7 +25,7 @@ from reviewtui.core.cache import (
     problems_from,
     review_from,
 )
-from reviewtui.core.fulltext import FTS_TABLE, FullText, body_text, has_cjk
+from reviewtui.core.fulltext import FTS_TABLE, FullText, body_text, fts_text
 from reviewtui.core.model import ParseResult, Problem, Review
 
 #: Rebuild the full-text index when this share of its rows belongs to files that changed since.
@@ -108,7 +107,22 @@ def load_cached(
         store.fulltext = FullText(store.db, store.lock, store.texts)
         ids = sorted(store.rowids.values())
         store.fingerprint = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
+        reviews = [_lighter(r, store) for r in reviews]
     return reviews, problems, store, notices
+
+
+def _lighter(review: Review, store: Store) -> Review:
+    """A freshly parsed review, stored now, as a CachedReview: its body is dropped from memory
+    and read back from the cache when shown (at 100k reviews, that is 1 GB less)."""
+    if isinstance(review, CachedReview):
+        return review
+    rowid = store.rowids.get(review.path)
+    if rowid is None:
+        return review
+    light = review_from((review.path, rowid, review.kind, review.lang, review.ref, review.company_id), store)
+    for name in ("title", "target_name", "date", "rating", "price", "summary", "tags", "permalink"):
+        object.__setattr__(light, name, getattr(review, name))  # the lazy field's setter
+    return light
 
 
 def _parsed(result: ParseResult, reviews: list[Review], problems: list[Problem]) -> ParseResult:
@@ -119,83 +133,47 @@ def _parsed(result: ParseResult, reviews: list[Review], problems: list[Problem])
 
 
 class _Writer:
-    """Stores parsed files in the cache from a thread of its own, while the next files are parsed:
-    SQLite (the full-text index above all) works without holding the GIL, so it overlaps parsing."""
-
-    BATCH = 256
+    """Stores parsed files in the cache, in one transaction once parsing is done. (A writer thread
+    was tried: it made things slower, as each SQLite call waits for the parsing thread's GIL.)"""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.pending: list[tuple[Any, ParseResult]] = []
-        self.queue: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
-        self.error: BaseException | None = None
+        self.items: list[tuple[str, Any]] = []
         self.stale = 0
         self.next_id = 0
-        self.thread: threading.Thread | None = None
 
     def delete(self, ids: list[int]) -> None:
         if ids:
-            self._flush()
-            self._send(("delete", ids))
+            self.items.append(("delete", ids))
 
     def add(self, entry: Any, result: ParseResult) -> None:
-        self.pending.append((entry, result))
-        if len(self.pending) >= self.BATCH:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.pending:
-            self._send(("insert", self.pending))
-            self.pending = []
-
-    def _send(self, item: tuple[str, Any]) -> None:
-        if self.thread is None:
-            self.store.lock.acquire()  # held until finish(): nobody else uses the connection meanwhile
-            self.thread = threading.Thread(target=self._run, name="reviewtui-cache-writer", daemon=True)
-            self.thread.start()
-        self.queue.put(item)
+        if self.items and self.items[-1][0] == "insert":
+            self.items[-1][1].append((entry, result))
+        else:
+            self.items.append(("insert", [(entry, result)]))
 
     def finish(self) -> None:
-        self._flush()
-        if self.thread is None:
+        if not self.items:
             return
-        self.queue.put(None)
-        self.thread.join()
         db = self.store.db
-        try:
-            if self.error is None:
+        with self.store.lock:
+            try:
+                (top,) = db.execute(
+                    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'files'), 0), "
+                    "coalesce((SELECT max(id) FROM files), 0))"
+                ).fetchone()
+                self.next_id = top + 1
+                for kind, payload in self.items:
+                    if kind == "delete":
+                        self._delete(db, payload)
+                    else:
+                        self._insert(db, payload)
                 self._finish_index(db)
                 db.commit()
-        except sqlite3.Error as exc:
-            self.error = exc
-        finally:
-            if self.error is not None:
+            except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.rollback()
-            self.store.lock.release()
-        if self.error is not None:
-            raise self.error if isinstance(self.error, sqlite3.Error) else sqlite3.Error(str(self.error))
-
-    def _run(self) -> None:
-        db = self.store.db
-        try:
-            (top,) = db.execute(
-                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'files'), 0), "
-                "coalesce((SELECT max(id) FROM files), 0))"
-            ).fetchone()
-            self.next_id = top + 1
-            while (item := self.queue.get()) is not None:
-                if self.error is not None:
-                    continue
-                kind, payload = item
-                if kind == "delete":
-                    self._delete(db, payload)
-                else:
-                    self._insert(db, payload)
-        except BaseException as exc:  # noqa: BLE001 - reported by finish() as one notice
-            self.error = exc
-            while self.queue.get() is not None:
-                pass
+                raise
 
     def _delete(self, db: sqlite3.Connection, ids: list[int]) -> None:
         for start in range(0, len(ids), 500):
@@ -215,7 +193,7 @@ class _Writer:
             self.next_id += 1
             review = result.review
             if review is not None:
-                text = body_text(review)
+                text, cjk = fts_text(body_text(review))
                 texts.append((rowid, text))
                 self.store.rowids[entry.rel] = rowid
                 rows.append(
@@ -231,7 +209,7 @@ class _Writer:
                         head_of(review),
                         problems_blob(result.problems),
                         body_of(review),
-                        int(has_cjk(text)),
+                        int(cjk),
                     )
                 )
             else:
@@ -252,7 +230,9 @@ class _Writer:
         (live,) = db.execute("SELECT count(*) FROM files WHERE body IS NOT NULL").fetchone()
         if stale > STALE_SHARE * max(live, 1):
             db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")
-            db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", list(_all_texts(db)))
+            db.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", [(r, fts_text(t)[0]) for r, t in _all_texts(db)]
+            )
             stale = 0
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stale', ?)", (str(stale),))
 

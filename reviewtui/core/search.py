@@ -180,10 +180,8 @@ class SearchIndex:
             if p != i:
                 twin[i], twin[p] = p, i
         self._twin = twin
-        self._tag_keys: list[tuple[str, ...]] | None = None
         self._orders: dict[str, list[int]] = {}
         gc.freeze()  # the index lives as long as the catalog: keep collections from walking it
-        self._tag_shown: dict[str, str] = {}
 
     def _rowids_ready(self, paths: dict[int, str]) -> None:
         position = {p: i for i, p in enumerate(self.data.paths)}
@@ -423,22 +421,11 @@ class SearchIndex:
         return needles
 
     def _tag_counts(self, rows: list[int]) -> list[tuple[str, int]]:
-        if self._tag_keys is None:
-            prefetch = getattr(self.catalog.store, "prefetch_heads", None)
-            if prefetch is not None:
-                prefetch(self.reviews)
-            shown: dict[str, Counter[str]] = {}
-            keys: list[tuple[str, ...]] = []
-            for review in self.reviews:
-                row = tuple(dict.fromkeys(t.casefold() for t in review.tags))
-                keys.append(row)
-                for tag in review.tags:
-                    shown.setdefault(tag.casefold(), Counter())[tag] += 1
-            self._tag_shown = {k: c.most_common(1)[0][0] for k, c in shown.items()}
-            self._tag_keys = keys
-        counts = Counter(chain.from_iterable(map(self._tag_keys.__getitem__, rows)))
-        shown_of = self._tag_shown
-        return sorted(((shown_of[k], n) for k, n in counts.items()), key=lambda t: (-t[1], t[0]))
+        """Tags compared as `tag:` compares them (case, `-`, `_` and spaces alike), shown in their
+        most used spelling. Counted from the index: no review needs to be read."""
+        counts = Counter(chain.from_iterable(map(self.data.tags.__getitem__, rows)))
+        names = self.data.tag_names
+        return sorted(((names.get(k, k), n) for k, n in counts.items()), key=lambda t: (-t[1], t[0]))
 
     # ------------------------------------------------------------------ explain
 

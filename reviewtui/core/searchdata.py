@@ -11,6 +11,7 @@ import marshal
 import math
 import re
 from array import array
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
@@ -20,7 +21,7 @@ from reviewtui.core.query import norm_label
 from reviewtui.core.text import fold, squash
 
 #: Bumped whenever the layout or the meaning of any field changes.
-DATA_VERSION = 6
+DATA_VERSION = 7
 
 #: Token fields, in the order of `IndexData.vocab`.
 NAME, COMPANY, TAG, SUMMARY = range(4)
@@ -94,6 +95,8 @@ class IndexData:
     ranks: dict[str, tuple[list[int], list[int]]]
     """Per preferred language: (rank with no words to score: by name, preferred twin first;
     rank among equal scores: the preferred language first, then the shorter name, then by name)."""
+    tag_names: dict[str, str]
+    """`norm_label` of a tag -> its most used spelling, to show."""
 
     def dumps(self) -> bytes:
         packed = (
@@ -112,6 +115,7 @@ class IndexData:
             self.vocab,
             self.whole,
             {lang: (array("i", a).tobytes(), array("i", b).tobytes()) for lang, (a, b) in self.ranks.items()},
+            self.tag_names,
         )
         return marshal.dumps((DATA_VERSION, packed))
 
@@ -122,7 +126,7 @@ class IndexData:
             if version != DATA_VERSION or len(packed) != len(fields(cls)):
                 return None
             (paths, names, squashed, models, companies, langs, kinds, tags, prices, scores, dates, pair) = packed[:12]
-            vocab, whole, ranks = packed[12:]
+            vocab, whole, ranks, tag_names = packed[12:]
             return cls(
                 paths,
                 names,
@@ -139,6 +143,7 @@ class IndexData:
                 vocab,
                 whole,
                 {lang: (_array("i", a).tolist(), _array("i", b).tolist()) for lang, (a, b) in ranks.items()},
+                tag_names,
             )
         except (ValueError, EOFError, TypeError):
             return None
@@ -192,6 +197,7 @@ def build(reviews: list[Review], twin_of: dict[str, str] | None = None) -> Index
     companies: list[str] = []
     tag_lists: list[tuple[str, ...]] = []
     vocab: list[dict[str, list[int]]] = [{}, {}, {}, {}]
+    spellings: dict[str, Counter[str]] = {}
     name_vocab, company_vocab, tag_vocab, summary_vocab = vocab
     for i, (name, _, _, review) in enumerate(folded):
         sq = squash(name)
@@ -209,7 +215,10 @@ def build(reviews: list[Review], twin_of: dict[str, str] | None = None) -> Index
         words.update(company_keys)
         _post(company_vocab, words, i)
 
-        tags = tuple(dict.fromkeys(t for t in (norm_label(tag) for tag in review.tags) if t))
+        labels = [(norm_label(tag), tag) for tag in review.tags]
+        for label, tag in labels:
+            spellings.setdefault(label, Counter())[tag] += 1
+        tags = tuple(dict.fromkeys(label for label, _ in labels if label))
         tag_lists.append(tags)
         tag_words: set[str] = set()
         for tag in tags:
@@ -245,6 +254,7 @@ def build(reviews: list[Review], twin_of: dict[str, str] | None = None) -> Index
         vocab=[pack(v) for v in vocab],
         whole=pack(whole),
         ranks=_ranks(langs, pair, squashed),
+        tag_names={label: spelled.most_common(1)[0][0] for label, spelled in spellings.items()},
     )
 
 

@@ -159,8 +159,10 @@ def test_locked_cache_falls_back_to_memory(content: Path) -> None:
 def test_rebuild_and_clear(content: Path) -> None:
     load_catalog(content)
     assert db_path(content).exists()
+    before = db_path(content).stat().st_ino
     rebuilt = load_catalog(content, cache=Cache(rebuild=True))
-    assert rebuilt.notices == [] and not any(isinstance(r, CachedReview) for r in rebuilt.reviews)
+    assert rebuilt.notices == [] and snapshot(rebuilt) == snapshot(load_catalog(content, cache=False))
+    assert db_path(content).stat().st_ino != before or db_path(content).stat().st_size > 0
     removed = cache_module.clear()
     assert db_path(content) in removed and not db_path(content).exists()
     assert cache_module.clear() == []
