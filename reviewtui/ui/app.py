@@ -17,6 +17,7 @@ from reviewtui.ui.screens.problems import ProblemsScreen
 from reviewtui.ui.view_state import View
 
 READONLY_ENV = "REVIEWTUI_READONLY"
+NO_CACHE_ENV = "REVIEWTUI_NO_CACHE"
 
 
 class ReviewApp(App[int]):
@@ -32,10 +33,18 @@ class ReviewApp(App[int]):
     ]
 
     def __init__(
-        self, root: Path, config: Config, *, lang: str | None = None, save: bool = True, read_only: bool = False
+        self,
+        root: Path,
+        config: Config,
+        *,
+        lang: str | None = None,
+        save: bool = True,
+        read_only: bool = False,
+        cache: bool = True,
     ) -> None:
         super().__init__()
         self.root = root
+        self.cache = cache
         self.config = config
         self.read_only = read_only
         """A served session: no editor or pager, and settings are not saved."""
@@ -45,7 +54,9 @@ class ReviewApp(App[int]):
             self.theme = config.theme
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen(self.root, self._view, site_base=self.config.site_base, allow_external=not self.read_only)
+        return MainScreen(
+            self.root, self._view, site_base=self.config.site_base, allow_external=not self.read_only, cache=self.cache
+        )
 
     @property
     def main(self) -> MainScreen:
@@ -95,12 +106,14 @@ class ReviewApp(App[int]):
 def make_app(root: Path, *, lang: str | None = None, config: Config | None = None) -> ReviewApp:
     """The app on root. With a config given (tests), settings are not written back.
 
-    REVIEWTUI_READONLY=1 (set by `reviewtui serve` for visitors) turns off editor, pager and saving.
+    REVIEWTUI_READONLY=1 (set by `reviewtui serve` for visitors) turns off editor, pager and saving;
+    REVIEWTUI_NO_CACHE=1 reads every file instead of using the persistent index (tests, snapshots).
     """
     read_only = os.environ.get(READONLY_ENV, "") == "1"
+    cache = os.environ.get(NO_CACHE_ENV, "") != "1"
     if config is None:
-        return ReviewApp(root, load_config(), lang=lang, read_only=read_only)
-    return ReviewApp(root, config, lang=lang, save=False, read_only=read_only)
+        return ReviewApp(root, load_config(), lang=lang, read_only=read_only, cache=cache)
+    return ReviewApp(root, config, lang=lang, save=False, read_only=read_only, cache=cache)
 
 
 def run(root: Path, *, lang: str | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.command import CommandPalette
 
 from reviewtui.core.config import Config, load_config
@@ -198,3 +199,31 @@ async def test_every_builtin_theme_renders(app: ReviewApp) -> None:
             app.theme = theme
             await pilot.pause()
             assert app.main.results_list.render_line(0).cell_length == app.main.results_list.size.width
+
+
+async def test_an_unusable_cache_is_a_one_line_notice(
+    collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.delenv("REVIEWTUI_NO_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
+    app = make_app(collection, config=Config())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert len(app.main.results_list.hits) == 7
+        messages = [str(n.message) for n in app._notifications]
+        assert any("cache cannot be used" in m for m in messages)
+
+
+async def test_the_persistent_cache_gives_the_same_list(
+    collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REVIEWTUI_NO_CACHE")
+    seen = []
+    for _ in range(2):  # cold, then warm from the cache
+        app = make_app(collection, config=Config())
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            seen.append([h.review.path for h in app.main.results_list.hits])
+    assert seen[0] == seen[1] and len(seen[0]) == 7

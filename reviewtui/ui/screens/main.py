@@ -86,9 +86,13 @@ class MainScreen(Screen[None]):
     show_tags: var[bool | None] = var(None, init=False)
     """The tag panel: None follows the width, True/False is the user's choice."""
 
-    def __init__(self, root: Path, view: View, *, site_base: str, allow_external: bool = True) -> None:
+    def __init__(
+        self, root: Path, view: View, *, site_base: str, allow_external: bool = True, cache: bool = True
+    ) -> None:
         super().__init__()
         self.root = root
+        self.cache = cache
+        """Load through the persistent index in the user cache folder (off: parse every file)."""
         self.site_base = site_base
         self.allow_external = allow_external
         """False in served (read-only) sessions: no $EDITOR or $PAGER."""
@@ -176,6 +180,7 @@ class MainScreen(Screen[None]):
                 self.root,
                 progress=lambda done, total: self.post_message(IndexProgress(done, total)),
                 cancelled=lambda: worker.is_cancelled,
+                cache=self.cache,
             )
             index = SearchIndex(catalog)
         except Exception as exc:  # a bug, not a bad file: keep the app up and say so
@@ -192,6 +197,8 @@ class MainScreen(Screen[None]):
     @on(IndexReady)
     def _ready(self, event: IndexReady) -> None:
         self.catalog, self.index = event.catalog, event.index
+        for notice in event.catalog.notices:
+            self.app.notify(notice, severity="warning", timeout=8, markup=False)
         self.detail.catalog = event.catalog
         self.query_one(StatusBar).ready(event.catalog, event.seconds)
         self.search()
