@@ -92,23 +92,33 @@ def load_cached(
         if writer is not None:
             if row is not None:
                 writer.delete([row[1]])
-            writer.add(entry, result)
+            writer.add(entry, result, len(reviews) - 1 if result.review is not None else -1)
+            if writer.size >= _Writer.CHUNK:  # store now and drop the bodies: memory stays bounded
+                writer = _write(writer, reviews, notices)
+                store = writer.store if writer is not None else None
         if progress is not None and (done % 500 == 0 or done == total):
             progress(done, total)
-    if writer is not None and store is not None:
+    if writer is not None:
         if not stopped:
             writer.delete([row[1] for row in rows.values()])
-        try:
-            writer.finish()
-        except sqlite3.Error as exc:
-            notices.append(f"The index cache could not be updated ({exc}); working from memory this time.")
-            store = None
+        writer = _write(writer, reviews, notices, last=True)
+        store = writer.store if writer is not None else None
     if store is not None:
         store.fulltext = FullText(store.db, store.lock, store.texts)
         ids = sorted(store.rowids.values())
         store.fingerprint = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
-        reviews = [_lighter(r, store) for r in reviews]
     return reviews, problems, store, notices
+
+
+def _write(writer: _Writer, reviews: list[Review], notices: list[str], *, last: bool = False) -> _Writer | None:
+    """Run the writer's queued work; the reviews it stored become light. None once the cache failed."""
+    try:
+        for position, review in writer.run(last=last):
+            reviews[position] = _lighter(review, writer.store)
+    except sqlite3.Error as exc:
+        notices.append(f"The index cache could not be updated ({exc}); working from memory this time.")
+        return None
+    return writer
 
 
 def _lighter(review: Review, store: Store) -> Review:
@@ -133,47 +143,60 @@ def _parsed(result: ParseResult, reviews: list[Review], problems: list[Problem])
 
 
 class _Writer:
-    """Stores parsed files in the cache, in one transaction once parsing is done. (A writer thread
-    was tried: it made things slower, as each SQLite call waits for the parsing thread's GIL.)"""
+    """Stores parsed files in the cache: in one transaction, a chunk at a time while parsing goes
+    on (so parsed bodies can be dropped from memory), committed at the end. (A writer thread was
+    tried: it made things slower, as each SQLite call had to wait for the parsing thread's GIL.)"""
+
+    CHUNK = 2000
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.items: list[tuple[str, Any]] = []
+        self.size = 0
         self.stale = 0
         self.next_id = 0
+        self.started = False
 
     def delete(self, ids: list[int]) -> None:
         if ids:
             self.items.append(("delete", ids))
 
-    def add(self, entry: Any, result: ParseResult) -> None:
+    def add(self, entry: Any, result: ParseResult, position: int) -> None:
+        self.size += 1
         if self.items and self.items[-1][0] == "insert":
-            self.items[-1][1].append((entry, result))
+            self.items[-1][1].append((entry, result, position))
         else:
-            self.items.append(("insert", [(entry, result)]))
+            self.items.append(("insert", [(entry, result, position)]))
 
-    def finish(self) -> None:
-        if not self.items:
-            return
+    def run(self, *, last: bool) -> list[tuple[int, Review]]:
+        """Write what is queued; at the last call, also commit. Returns (position, review) stored."""
+        stored: list[tuple[int, Review]] = []
+        if not self.items and not (last and self.started):
+            return stored
         db = self.store.db
         with self.store.lock:
             try:
-                (top,) = db.execute(
-                    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'files'), 0), "
-                    "coalesce((SELECT max(id) FROM files), 0))"
-                ).fetchone()
-                self.next_id = top + 1
+                if not self.started:
+                    (top,) = db.execute(
+                        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'files'), 0), "
+                        "coalesce((SELECT max(id) FROM files), 0))"
+                    ).fetchone()
+                    self.next_id, self.started = top + 1, True
                 for kind, payload in self.items:
                     if kind == "delete":
                         self._delete(db, payload)
                     else:
                         self._insert(db, payload)
-                self._finish_index(db)
-                db.commit()
+                        stored += [(p, r.review) for _, r, p in payload if p >= 0 and r.review is not None]
+                self.items, self.size = [], 0
+                if last:
+                    self._finish_index(db)
+                    db.commit()
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.rollback()
                 raise
+        return stored
 
     def _delete(self, db: sqlite3.Connection, ids: list[int]) -> None:
         for start in range(0, len(ids), 500):
@@ -185,10 +208,10 @@ class _Writer:
             self.stale += count
             db.execute(f"DELETE FROM files WHERE id IN ({marks})", chunk)
 
-    def _insert(self, db: sqlite3.Connection, batch: list[tuple[Any, ParseResult]]) -> None:
+    def _insert(self, db: sqlite3.Connection, batch: list[tuple[Any, ParseResult, int]]) -> None:
         rows = []
         texts = []
-        for entry, result in batch:
+        for entry, result, _ in batch:
             rowid = self.next_id
             self.next_id += 1
             review = result.review

@@ -194,3 +194,14 @@ def test_changed_bodies_leave_no_stale_full_text_hits(tree: Path) -> None:
         index = SearchIndex(load_catalog(tree))
         assert index.search("body:sheet").total == 2
         assert [h.review.path for h in index.search(f'body:"page {round_}"').hits] == ["_products/en/acme/acme-x-1.md"]
+
+
+def test_stored_a_chunk_at_a_time(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewtui.core import incremental
+
+    monkeypatch.setattr(incremental._Writer, "CHUNK", 3)
+    cold = load_catalog(content)
+    assert all(isinstance(r, CachedReview) for r in cold.reviews)  # bodies dropped once stored
+    warm = load_catalog(content)
+    assert snapshot(cold) == snapshot(warm) == snapshot(load_catalog(content, cache=False))
+    assert SearchIndex(warm).search("body:helmholtz").total == 1
