@@ -71,6 +71,13 @@ async def test_80x24_shows_every_column_title_and_rows(app: ReviewApp) -> None:
         for title in ("Name", "Company", "Lang", "Price", "Score"):
             assert title in header
         assert app.main.results_list.region.height >= 15
+        # Titles stand over their columns (the two-cell cursor gutter included).
+        listing = app.main.results_list
+        index = next(i for i, h in enumerate(listing.hits) if h.review.kind == "product")
+        hit = listing.hits[index]
+        row = "  " + listing.render_line(index).text
+        assert row.index(hit.review.company_id[:8]) == header.index("Company")
+        assert row.index(" " + hit.review.lang) + 1 == header.index("Lang")
 
 
 async def test_help_lists_every_key(app: ReviewApp) -> None:

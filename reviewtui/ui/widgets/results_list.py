@@ -27,7 +27,8 @@ class ResultsHeader(Widget):
     descending: var[bool] = var(True)
 
     def render(self) -> Content:
-        return Content(header_text(Columns.fit(self.size.width), self.sort, self.descending))
+        # The rows are two cells narrower: the cursor gutter sits left of them.
+        return Content(header_text(Columns.fit(self.size.width - 2), self.sort, self.descending))
 
     def watch_sort(self) -> None:
         self.refresh()
