@@ -10,9 +10,13 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from reviewtui.core.config import Config, load_config, save_config
+from reviewtui.core.model import Problem
+from reviewtui.ui.messages import SettingsChanged
+from reviewtui.ui.navigation import open_detail_screen
 from reviewtui.ui.providers import ReviewCommands, TagCommands
+from reviewtui.ui.screens.detail import DetailScreen
 from reviewtui.ui.screens.help import HelpScreen
-from reviewtui.ui.screens.main import MainScreen, SettingsChanged
+from reviewtui.ui.screens.main import MainScreen
 from reviewtui.ui.screens.problems import ProblemsScreen
 from reviewtui.ui.view_state import View
 
@@ -95,12 +99,24 @@ class ReviewApp(App[int]):
             self.push_screen(HelpScreen())
 
     def action_problems(self) -> None:
+        """The problems screen; it replaces a detail screen, so two Esc still reach the results."""
         catalog = self.main.catalog
         if catalog is None:
             self.notify("Still loading; the problems are known once every file is read.", timeout=3)
             return
-        if not isinstance(self.screen, ProblemsScreen):
-            self.push_screen(ProblemsScreen(catalog.problems, root=catalog.root, allow_external=not self.read_only))
+        if isinstance(self.screen, ProblemsScreen):
+            return
+        if isinstance(self.screen, DetailScreen):
+            self.pop_screen()
+        problems = ProblemsScreen(catalog.problems, root=catalog.root, allow_external=not self.read_only)
+        self.push_screen(problems, self._problem_chosen)
+
+    def _problem_chosen(self, problem: Problem | None) -> None:
+        """Enter on a problem of a file that was still indexed (a warning) shows that review."""
+        catalog = self.main.catalog
+        review = catalog.by_path.get(problem.path) if problem is not None and catalog is not None else None
+        if review is not None:
+            open_detail_screen(self.main, review)
 
 
 def make_app(root: Path, *, lang: str | None = None, config: Config | None = None) -> ReviewApp:

@@ -1,4 +1,4 @@
-"""App-level messages: the indexing thread's progress and outcome.
+"""App-level messages: the indexing and search threads' results, and settings to save.
 
 Widgets keep their own messages nested (``ResultsList.Highlighted``, ``ReviewDetail.JumpTo``).
 """
@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from reviewtui.core.catalog import Catalog
-from reviewtui.core.search import SearchIndex
+from reviewtui.core.search import Results, SearchIndex
+from reviewtui.ui.view_state import View
 
 
 @dataclass
@@ -38,3 +39,20 @@ class IndexFailed(Message):
     """Loading stopped with an unexpected error (bad files never cause this: they are problems)."""
 
     error: str
+
+
+@dataclass
+class SearchDone(Message):
+    """Results of one search, from the search thread; `keep` keeps the cursor on its review."""
+
+    view: View
+    results: Results
+    keep: bool
+
+
+@dataclass
+class SettingsChanged(Message):
+    """Sort or preferred language changed: the app saves them."""
+
+    old: View
+    view: View

@@ -234,3 +234,41 @@ async def test_the_persistent_cache_gives_the_same_list(
             await ready(pilot)
             seen.append([h.review.path for h in app.main.results_list.hits])
     assert seen[0] == seen[1] and len(seen[0]) == 7
+
+
+async def test_problems_from_the_detail_screen_replace_it(app: ReviewApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert app.screen is app.main
+
+
+async def test_enter_on_a_warning_opens_that_review(tmp_path: Path) -> None:
+    from tests.helpers import write
+    from tests.ui.conftest import build_collection
+
+    root = build_collection(tmp_path / "warned")
+    text = (root / "_products/en/zenit/zenit-one.md").read_text().replace("{0.4}", "{0.5}", 1)
+    write(root, "_products/en/zenit/zenit-one.md", text)  # a score line disagrees: a warning, still indexed
+    app = make_app(root, config=Config())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "exclamation_mark")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProblemsScreen)
+        warned = next(i for i, p in enumerate(screen.shown) if p.path.endswith("zenit-one.md"))
+        screen.table.move_cursor(row=warned)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.review.target_name == "Zenit One"

@@ -7,9 +7,7 @@ send messages up. Loading and searching run in thread workers, so typing never w
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from functools import partial
+from dataclasses import replace
 from pathlib import Path
 
 from textual import on, work
@@ -17,22 +15,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from reviewtui.core.catalog import Catalog, load_catalog
 from reviewtui.core.search import Hit, Results, SearchIndex
 from reviewtui.ui import navigation as nav
-from reviewtui.ui.messages import IndexFailed, IndexProgress, IndexReady
+from reviewtui.ui.debounce import Debouncer
+from reviewtui.ui.messages import IndexFailed, IndexProgress, IndexReady, SearchDone, SettingsChanged
 from reviewtui.ui.view_state import KIND_FILTERS, LANG_FILTERS, PREFERRED, View, count_text, cycle
 from reviewtui.ui.widgets.results_list import CursorGutter, ResultsHeader, ResultsList
 from reviewtui.ui.widgets.review_detail import ReviewDetail
 from reviewtui.ui.widgets.search_bar import SearchBar
-from reviewtui.ui.widgets.status_bar import StatusBar
+from reviewtui.ui.widgets.status_bar import OneLine, StatusBar
 from reviewtui.ui.widgets.tag_filter import TagFilter
 
 WIDE = 110
@@ -45,15 +42,6 @@ DETAIL_DELAY = 0.12
 """Seconds the highlight must rest before the detail pane follows it."""
 TAGS_DELAY = 0.4
 """Seconds after the last keystroke before the tag counts are recounted (the panel is costly to resend)."""
-
-
-@dataclass
-class SearchDone(Message):
-    """Results of one search, from the search thread."""
-
-    view: View
-    results: Results
-    keep: bool
 
 
 class MainScreen(Screen[None]):
@@ -102,10 +90,7 @@ class MainScreen(Screen[None]):
         self.results: Results | None = None
         self.searching = False
         self._open_when_ready = False
-        self._detail_timer: Timer | None = None
-        self._tags_timer: Timer | None = None
-        self._deferred: dict[str, Callable[[], None]] = {}
-        self._static_text: dict[str, object] = {}
+        self._later = Debouncer(self)
 
     # ------------------------------------------------------------------ layout
 
@@ -113,10 +98,10 @@ class MainScreen(Screen[None]):
         with Horizontal(id="search-row"):
             yield Static("Search", id="search-label")
             yield SearchBar(self.view.query, id="search")
-            yield Static(count_text(None), id="count", markup=False)
+            yield OneLine(count_text(None), id="count")
         with Horizontal(id="filters-row"):
-            yield Static(self.view.describe(), id="filters", markup=False)
-            yield Static("", id="position", markup=False)
+            yield OneLine(self.view.describe(), id="filters")
+            yield OneLine(id="position")
         with Horizontal(id="body"):
             yield TagFilter(id="tags")
             with Vertical(id="list-pane"):
@@ -237,30 +222,14 @@ class MainScreen(Screen[None]):
         self.results_list.show(event.results, keep=event.keep, placeholder=self._empty_text())
         self._show_filters()
         self._show_position()
-        self._tags_timer = self._restart(self._tags_timer, TAGS_DELAY, self._show_tags)
+        self._later.call_later("tags", TAGS_DELAY, self._show_tags)
         if self._open_when_ready:
             self._open_when_ready = False
             self.open_highlighted()
 
-    def _restart(self, timer: Timer | None, delay: float, callback: Callable[[], None]) -> Timer:
-        """Debounce: (re)start a timer, so only the last of a burst of changes does the work."""
-        if timer is not None:
-            timer.stop()
-        self._deferred[callback.__name__] = callback
-        return self.set_timer(delay, partial(self._run_deferred, callback))
-
-    def _run_deferred(self, callback: Callable[[], None]) -> None:
-        self._deferred.pop(callback.__name__, None)
-        callback()
-
     def settle(self) -> None:
         """Do the deferred updates (tag counts, detail pane) now: for scripts and snapshots."""
-        for timer in (self._tags_timer, self._detail_timer):
-            if timer is not None:
-                timer.stop()
-        for callback in list(self._deferred.values()):
-            callback()
-        self._deferred.clear()
+        self._later.flush()
 
     def _empty_text(self) -> str:
         return "No matches. Press x to clear the filters." if self.view.is_filtered else "No matches."
@@ -272,21 +241,13 @@ class MainScreen(Screen[None]):
         line = self.view.describe()
         if results and results.messages:
             line = Content.assemble(line, ("  ⚠ " + " ".join(results.messages), "bold"))
-        for selector, content in (("#count", Content(count)), ("#filters", line)):
-            self._update_static(selector, content)
-
-    def _update_static(self, selector: str, content: Content) -> None:
-        """Repaint a one-line, fixed-size Static only when its text or styles change (no relayout)."""
-        key = (content.plain, tuple(content.spans))
-        if self._static_text.get(selector) != key:
-            self._static_text[selector] = key
-            self.query_one(selector, Static).update(content, layout=False)
+        self.query_one("#count", OneLine).set(Content(count))
+        self.query_one("#filters", OneLine).set(line)
 
     def _show_position(self) -> None:
         listing = self.results_list
         count = len(listing.hits)
-        # Fixed-width widgets updated without a relayout: a layout pass repaints every scrollbar.
-        self._update_static("#position", Content(f"{listing.cursor + 1:,}/{count:,}" if count else ""))
+        self.query_one("#position", OneLine).set(Content(f"{listing.cursor + 1:,}/{count:,}" if count else ""))
 
     def _show_sort(self) -> None:
         header = self.query_one(ResultsHeader)
@@ -325,7 +286,7 @@ class MainScreen(Screen[None]):
     def _highlighted(self, event: ResultsList.Highlighted) -> None:
         self._show_position()
         if self.wide:
-            self._detail_timer = self._restart(self._detail_timer, DETAIL_DELAY, self._update_detail)
+            self._later.call_later("detail", DETAIL_DELAY, self._update_detail)
 
     def _update_detail(self) -> None:
         hit = self.results_list.highlighted
@@ -425,11 +386,3 @@ class MainScreen(Screen[None]):
 
     def action_explain(self) -> None:
         nav.explain(self)
-
-
-@dataclass
-class SettingsChanged(Message):
-    """Sort or preferred language changed: the app saves them."""
-
-    old: View
-    view: View

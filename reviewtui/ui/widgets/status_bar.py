@@ -38,3 +38,20 @@ class StatusBar(Static):
 
     def failed(self, error: str) -> None:
         self.update(Content.assemble(("✖ Loading failed: ", "bold $error"), error))
+
+
+class OneLine(Static):
+    """A fixed-size one-line Static that repaints only when its text or styles change.
+
+    No relayout either: a layout pass repaints every scrollbar on screen (bytes over SSH).
+    """
+
+    def __init__(self, content: Content | str = "", *, id: str | None = None) -> None:
+        super().__init__(content, id=id, markup=False)
+        self._shown: object = None
+
+    def set(self, content: Content) -> None:
+        key = (content.plain, tuple(content.spans))
+        if key != self._shown:
+            self._shown = key
+            self.update(content, layout=False)
