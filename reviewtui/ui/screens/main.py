@@ -110,6 +110,7 @@ class MainScreen(Screen[None]):
                     listing = ResultsList(id="results")
                     yield CursorGutter(listing, id="gutter")
                     yield listing
+                yield OneLine(id="snippet")
             yield ReviewDetail(site_base=self.site_base, allow_external=self.allow_external, id="detail")
         yield StatusBar(id="status")
         yield Footer()
@@ -222,6 +223,7 @@ class MainScreen(Screen[None]):
         self.results_list.show(event.results, keep=event.keep, placeholder=self._empty_text())
         self._show_filters()
         self._show_position()
+        self._show_snippet()
         self._later.call_later("tags", TAGS_DELAY, self._show_tags)
         if self._open_when_ready:
             self._open_when_ready = False
@@ -248,6 +250,14 @@ class MainScreen(Screen[None]):
         listing = self.results_list
         count = len(listing.hits)
         self.query_one("#position", OneLine).set(Content(f"{listing.cursor + 1:,}/{count:,}" if count else ""))
+
+    def _show_snippet(self) -> None:
+        """Under the list, for full-text (body:) matches: the words around the match."""
+        hits = self.results.hits if self.results else ()
+        self.query_one("#snippet").display = any(h.snippet for h in hits[:500])
+        hit = self.results_list.highlighted
+        text = f"“{hit.snippet}”" if hit is not None and hit.snippet else ""
+        self.query_one("#snippet", OneLine).set(Content(text))
 
     def _show_sort(self) -> None:
         header = self.query_one(ResultsHeader)
@@ -285,6 +295,7 @@ class MainScreen(Screen[None]):
     @on(ResultsList.Highlighted)
     def _highlighted(self, event: ResultsList.Highlighted) -> None:
         self._show_position()
+        self._show_snippet()
         if self.wide:
             self._later.call_later("detail", DETAIL_DELAY, self._update_detail)
 
