@@ -161,15 +161,22 @@ async def test_sort_from_config_is_used_at_start(collection) -> None:  # type: i
 
 
 async def test_full_text_matches_show_their_snippet(app: ReviewApp) -> None:
-    """body: finds words in the sections; the words around the match show under the list."""
+    """body: finds words in the sections; the words around the match show in the status line,
+    which keeps a short problem count; without a snippet it shows the load summary again."""
+    from reviewtui.ui.widgets.status_bar import StatusBar
+
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        snippet = app.main.query_one("#snippet")
-        assert not snippet.display
+        status = app.main.query_one(StatusBar)
+        assert "reviews from" in str(status.render())
         await pilot.press(*"body:advice")
         await ready(pilot)
         hit = app.main.results_list.highlighted
         if hit is None or not hit.snippet:
             pytest.skip("the search gives no snippets for body: terms")
-        assert snippet.display
-        assert hit.snippet in str(snippet.render())
+        line = str(status.render())
+        assert hit.snippet in line and "(!)" in line
+        for _ in range(len("body:advice")):
+            await pilot.press("backspace")
+        await ready(pilot)
+        assert "reviews from" in str(status.render())

@@ -110,7 +110,6 @@ class MainScreen(Screen[None]):
                     listing = ResultsList(id="results")
                     yield CursorGutter(listing, id="gutter")
                     yield listing
-                yield OneLine(id="snippet")
             yield ReviewDetail(site_base=self.site_base, allow_external=self.allow_external, id="detail")
         yield StatusBar(id="status")
         yield Footer()
@@ -252,12 +251,9 @@ class MainScreen(Screen[None]):
         self.query_one("#position", OneLine).set(Content(f"{listing.cursor + 1:,}/{count:,}" if count else ""))
 
     def _show_snippet(self) -> None:
-        """Under the list, for full-text (body:) matches: the words around the match."""
-        hits = self.results.hits if self.results else ()
-        self.query_one("#snippet").display = any(h.snippet for h in hits[:500])
+        """For a result found in its body text, the words around the match (in the status line)."""
         hit = self.results_list.highlighted
-        text = f"“{hit.snippet}”" if hit is not None and hit.snippet else ""
-        self.query_one("#snippet", OneLine).set(Content(text))
+        self.query_one(StatusBar).show_snippet(hit.snippet if hit is not None else None)
 
     def _show_sort(self) -> None:
         header = self.query_one(ResultsHeader)

@@ -1,4 +1,4 @@
-"""The status line: indexing progress, then how many reviews loaded and how many problems."""
+"""The status line: indexing progress, then reviews loaded and problems; full-text snippets."""
 
 from __future__ import annotations
 
@@ -7,37 +7,6 @@ from textual.widgets import Static
 
 from reviewtui.core.catalog import Catalog
 from reviewtui.ui.widgets.row_format import score_bar
-
-
-class StatusBar(Static):
-    """One line at the bottom, above the footer."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("Starting…", id=id, markup=False)
-        self.problems = 0
-
-    def progress(self, done: int, total: int) -> None:
-        bar = score_bar(done, cells=10, top=max(total, 1))
-        self.update(Content.assemble("Indexing ", (f"{done:,}/{total:,}", "bold"), " files ", (f"▕{bar}▏", "dim")))
-
-    def ready(self, catalog: Catalog, seconds: float) -> None:
-        errors, warnings = len(catalog.errors), len(catalog.warnings)
-        self.problems = errors + warnings
-        parts: list[str | tuple[str, str]] = [
-            f"{len(catalog.reviews):,} reviews from {catalog.files:,} files in {seconds:.1f} s",
-        ]
-        if self.problems:
-            what = ", ".join(
-                f"{n} {label}{'s' * (n != 1)}" for n, label in ((errors, "error"), (warnings, "warning")) if n
-            )
-            parts += ["  ·  ", (f"⚠ {what}", "bold $warning"), " — press ! to list them"]
-        else:
-            parts.append("  ·  no problems")
-        self.update(Content.assemble(*parts))
-        self.set_class(bool(self.problems), "-problems")
-
-    def failed(self, error: str) -> None:
-        self.update(Content.assemble(("✖ Loading failed: ", "bold $error"), error))
 
 
 class OneLine(Static):
@@ -55,3 +24,58 @@ class OneLine(Static):
         if key != self._shown:
             self._shown = key
             self.update(content, layout=False)
+
+
+class StatusBar(OneLine):
+    """One line at the bottom, above the footer.
+
+    After loading it says how many reviews loaded and how many problems there are. While the
+    highlighted result matched in its body text, it shows the words around the match instead,
+    with the problem count kept short at the end (the line never changes size, so it costs one
+    row of repaint, never a relayout).
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("Starting…", id=id)
+        self.problems = 0
+        self._summary: Content = Content("Starting…")
+        self._short: Content = Content("")
+        self._snippet: str | None = None
+
+    def progress(self, done: int, total: int) -> None:
+        bar = score_bar(done, cells=10, top=max(total, 1))
+        self._summary = Content.assemble("Indexing ", (f"{done:,}/{total:,}", "bold"), " files ", (f"▕{bar}▏", "dim"))
+        self._show()
+
+    def ready(self, catalog: Catalog, seconds: float) -> None:
+        errors, warnings = len(catalog.errors), len(catalog.warnings)
+        self.problems = errors + warnings
+        parts: list[str | tuple[str, str]] = [
+            f"{len(catalog.reviews):,} reviews from {catalog.files:,} files in {seconds:.1f} s",
+        ]
+        if self.problems:
+            what = ", ".join(
+                f"{n} {label}{'s' * (n != 1)}" for n, label in ((errors, "error"), (warnings, "warning")) if n
+            )
+            parts += ["  ·  ", (f"⚠ {what}", "bold $warning"), " — press ! to list them"]
+            self._short = Content.assemble("  ·  ", (f"⚠ {self.problems:,} (!)", "bold $warning"))
+        else:
+            parts.append("  ·  no problems")
+        self._summary = Content.assemble(*parts)
+        self.set_class(bool(self.problems), "-problems")
+        self._show()
+
+    def failed(self, error: str) -> None:
+        self._summary = Content.assemble(("✖ Loading failed: ", "bold $error"), error)
+        self._show()
+
+    def show_snippet(self, snippet: str | None) -> None:
+        """The words around a full-text match of the highlighted result (None: the summary)."""
+        self._snippet = snippet
+        self._show()
+
+    def _show(self) -> None:
+        if self._snippet:
+            self.set(Content.assemble(("“" + self._snippet + "”", "italic"), self._short))
+        else:
+            self.set(self._summary)
