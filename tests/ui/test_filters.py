@@ -180,3 +180,40 @@ async def test_full_text_matches_show_their_snippet(app: ReviewApp) -> None:
             await pilot.press("backspace")
         await ready(pilot)
         assert "reviews from" in str(status.render())
+
+
+async def test_file_text_shows_literally_in_list_tags_and_filters(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Markup-looking names and tags are data: shown as typed, never styled or linked."""
+    from reviewtui.ui.app import make_app
+    from reviewtui.ui.widgets.tag_filter import TagFilter
+    from tests.helpers import write
+    from tests.ui.conftest import product
+
+    name = "[b]E[/] [link=f:/x]y[/]"
+    rel, text = product("acme", "acme-evil", name, tags='["[b]Tag[/b]", DAC]')
+    write(tmp_path, rel, text)
+    app = make_app(tmp_path, config=Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        row = app.main.results_list.render_line(0)
+        assert name in row.text
+        assert not any(segment.style and segment.style.link for segment in row)
+        tags = app.main.query_one(TagFilter)
+        assert "[b]Tag[/b]" in tags.values
+        tags.focus()
+        tags.move_cursor(tags.values.index("[b]Tag[/b]"))
+        await pilot.press("space")
+        await ready(pilot)
+        assert "[b]Tag[/b]" in str(app.main.query_one("#filters").render())
+
+
+async def test_an_empty_folder_says_so(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from reviewtui.ui.app import make_app
+
+    app = make_app(tmp_path, config=Config())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.main.results_list.render_line(0).text.strip() == "No matches."
+        await pilot.press("enter")  # Enter on nothing: a notice, no crash
+        await pilot.press("escape", "c", "t", "e", "y")
+        assert app.is_running
