@@ -15,6 +15,17 @@ EN_HEADINGS = (
     "References",
 )
 
+JA_HEADINGS = (
+    "概要",
+    "科学的有効性",
+    "技術レベル",
+    "コストパフォーマンス",
+    "信頼性・サポート",
+    "設計思想の合理性",
+    "アドバイス",
+    "参考情報",
+)
+
 
 def front(**fields: str) -> str:
     base = {

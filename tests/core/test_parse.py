@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from reviewtui.core.parse import parse_bytes, parse_text
-from tests.helpers import body, front, review
+from tests.helpers import JA_HEADINGS, body, front, review
 
 
 def messages(text: str | bytes, path: str = "_products/en/acme/acme-x-1.md") -> list[tuple[str, str]]:
@@ -36,16 +36,7 @@ def test_bom_and_crlf_are_fine() -> None:
 
 
 def test_ja_price_is_yen_and_headings_known() -> None:
-    ja = (
-        "概要",
-        "科学的有効性",
-        "技術レベル",
-        "コストパフォーマンス",
-        "信頼性・サポート",
-        "設計思想の合理性",
-        "アドバイス",
-        "参考情報",
-    )
+    ja = JA_HEADINGS
     text = front(lang="ja", price="20800") + body(headings=ja)
     result = parse_text(text, "_products/ja/acme/acme-x-1.md")
     assert result.problems == []
@@ -134,16 +125,7 @@ def test_yaml_error_line_points_into_the_file() -> None:
 
 
 def test_shift_jis_is_decoded_with_a_warning() -> None:
-    ja = (
-        "概要",
-        "科学的有効性",
-        "技術レベル",
-        "コストパフォーマンス",
-        "信頼性・サポート",
-        "設計思想の合理性",
-        "アドバイス",
-        "参考情報",
-    )
+    ja = JA_HEADINGS
     text = front(lang="ja", title='"テスト 製品レビュー"') + body(headings=ja)
     result = parse_bytes(text.encode("shift_jis"), "_products/ja/acme/acme-x-1.md")
     assert result.review is not None and result.review.title == "テスト 製品レビュー"
