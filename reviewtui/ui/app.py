@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -16,7 +16,7 @@ from reviewtui.ui.navigation import open_detail_screen
 from reviewtui.ui.providers import ReviewCommands, TagCommands
 from reviewtui.ui.screens.detail import DetailScreen
 from reviewtui.ui.screens.help import HelpScreen
-from reviewtui.ui.screens.main import MainScreen
+from reviewtui.ui.screens.main import WIDE, MainScreen
 from reviewtui.ui.screens.problems import ProblemsScreen
 from reviewtui.ui.view_state import View
 
@@ -85,6 +85,16 @@ class ReviewApp(App[int]):
         if new.lang != event.old.lang:
             changes["lang"] = new.lang
         self.remember(**changes)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Widened past the threshold while a detail screen is open: read it in the pane instead."""
+        screen = self.screen
+        if event.size.width >= WIDE and isinstance(screen, DetailScreen) and len(self.screen_stack) == 2:
+            main = self.main
+            if not main.wide:
+                review = screen.review
+                self.pop_screen()
+                main.show_in_pane(review, event.size.width)
 
     def back_to_main(self) -> MainScreen:
         while len(self.screen_stack) > 1:

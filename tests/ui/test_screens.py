@@ -272,3 +272,21 @@ async def test_enter_on_a_warning_opens_that_review(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.review.target_name == "Zenit One"
+
+
+async def test_resizing_moves_the_review_between_screen_and_pane(app: ReviewApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        reading = app.screen.review
+        await pilot.resize_terminal(130, 40)
+        await pilot.pause(0.2)
+        assert app.screen is app.main
+        assert app.main.detail.review == reading
+        assert app.main.detail.has_focus_within
+        await pilot.resize_terminal(90, 30)
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.review == reading

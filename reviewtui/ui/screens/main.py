@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from reviewtui.core.catalog import Catalog, load_catalog
+from reviewtui.core.model import Review
 from reviewtui.core.search import Hit, Results, SearchIndex
 from reviewtui.ui import navigation as nav
 from reviewtui.ui.debounce import Debouncer
@@ -91,6 +92,7 @@ class MainScreen(Screen[None]):
         self.searching = False
         self._open_when_ready = False
         self._later = Debouncer(self)
+        self._focus_pane = False
 
     # ------------------------------------------------------------------ layout
 
@@ -139,15 +141,24 @@ class MainScreen(Screen[None]):
         self._apply_width(self.size.width)
 
     def on_screen_resume(self) -> None:
-        self._apply_width(self.app.size.width)
+        if not self._focus_pane:
+            self._apply_width(self.app.size.width)
+        if self._focus_pane:
+            self._focus_pane = False
+            self.call_after_refresh(self.detail.focus)
 
     def _apply_width(self, width: int) -> None:
         was_wide = self.wide
+        reading = was_wide and self.is_mounted and self.detail.has_focus_within and self.detail.review is not None
         self.set_class(width >= WIDE, "-wide")
         tags = self.show_tags if self.show_tags is not None else ROOMY <= width < WIDE or width >= SPACIOUS
         self.set_class(tags, "-tags")
         if self.wide and not was_wide:
             self._update_detail()
+        elif reading and not self.wide and self.detail.review is not None:
+            # Narrowed while reading the pane: carry on reading on the detail screen.
+            self.results_list.focus()
+            nav.open_detail_screen(self, self.detail.review)
 
     def watch_show_tags(self) -> None:
         self._apply_width(self.size.width)
@@ -294,6 +305,15 @@ class MainScreen(Screen[None]):
         self._show_snippet()
         if self.wide:
             self._later.call_later("detail", DETAIL_DELAY, self._update_detail)
+
+    def show_in_pane(self, review: Review, width: int) -> None:
+        """Show a review in the detail pane (when width is wide enough) and focus it."""
+        self._apply_width(width)
+        if self.wide:
+            self._later.cancel("detail")
+            self.detail.review = review
+            self.detail.focus()
+            self._focus_pane = True  # again once this screen is back on top (it restores its focus)
 
     def _update_detail(self) -> None:
         hit = self.results_list.highlighted
