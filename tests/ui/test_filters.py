@@ -217,3 +217,18 @@ async def test_an_empty_folder_says_so(tmp_path) -> None:  # type: ignore[no-unt
         await pilot.press("enter")  # Enter on nothing: a notice, no crash
         await pilot.press("escape", "c", "t", "e", "y")
         assert app.is_running
+
+
+async def test_a_new_sort_keeps_a_chosen_review_but_starts_at_the_top_otherwise(app: ReviewApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("escape", "s")  # cursor untouched: the best-scored review comes first
+        await ready(pilot)
+        listing = app.main.results_list
+        assert listing.cursor == 0
+        assert listing.highlighted.review.rating.overall == max(h.review.rating.overall for h in listing.hits)
+        await pilot.press("down", "down")
+        chosen = listing.highlighted.review
+        await pilot.press("r")
+        await ready(pilot)
+        assert listing.highlighted.review == chosen and listing.cursor != 2

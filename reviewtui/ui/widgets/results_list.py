@@ -113,8 +113,9 @@ class ResultsList(LineList):
         return self.hits[self.cursor] if 0 <= self.cursor < len(self.hits) else None
 
     def show(self, results: Results, *, keep: bool = False, placeholder: str = "No matches.") -> None:
-        """Replace the hits. With keep, the cursor stays on the same review when it is still listed."""
-        previous = self.highlighted
+        """Replace the hits. With keep (a new sort or filter), a cursor the user moved off the top
+        stays on its review when that is still listed; otherwise the cursor goes to the top."""
+        previous = self.highlighted if self.cursor > 0 else None
         self.hits = results.hits
         self.placeholder = placeholder
         cursor = 0
