@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.helpers import body, front, review, write
+from tests.helpers import JA_HEADINGS, body, front, review, write
 
 # ----------------------------------------------------------------------------- hostile strings
 
@@ -55,17 +55,6 @@ def yaml_quoted(text: str) -> str:
             out.append(char)
     return '"' + "".join(out) + '"'
 
-
-JA_HEADINGS = (
-    "概要",
-    "科学的有効性",
-    "技術レベル",
-    "コストパフォーマンス",
-    "信頼性・サポート",
-    "設計思想の合理性",
-    "アドバイス",
-    "参考情報",
-)
 
 # Lines of the fields written by tests.helpers.front (line 1 is the opening `---`).
 LAYOUT, TITLE, TARGET, COMPANY, LANG, REF, DATE, RATING, PRICE, SUMMARY, TAGS, PERMALINK = range(2, 14)

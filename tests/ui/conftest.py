@@ -10,18 +10,7 @@ from textual.pilot import Pilot
 
 from reviewtui.core.config import Config
 from reviewtui.ui.app import ReviewApp, make_app
-from tests.helpers import EN_HEADINGS, body, front, write
-
-JA_HEADINGS = (
-    "概要",
-    "科学的有効性",
-    "技術レベル",
-    "コストパフォーマンス",
-    "信頼性・サポート",
-    "設計思想の合理性",
-    "アドバイス",
-    "参考情報",
-)
+from tests.helpers import EN_HEADINGS, JA_HEADINGS, body, front, write
 
 
 def _body(lang: str, rating: str) -> str:
