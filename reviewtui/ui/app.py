@@ -102,7 +102,10 @@ class ReviewApp(App[int]):
         return self.main
 
     def action_focus_search(self) -> None:
-        self.back_to_main().search_bar.focus()
+        # Screen.set_focus at once, not Widget.focus (deferred): keys typed right behind the
+        # "/" (a fast typist, a paste, a script over SSH) must land in the search box.
+        main = self.back_to_main()
+        main.set_focus(main.search_bar)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -30,6 +30,11 @@ class Debouncer:
         if pending is not None:
             pending[1]()
 
+    @property
+    def pending(self) -> bool:
+        """True while a call waits for its delay."""
+        return bool(self._pending)
+
     def flush(self) -> None:
         """Do every pending call now."""
         for name in list(self._pending):

@@ -124,10 +124,11 @@ async def ready(pilot: Pilot[int]) -> None:
     app = pilot.app
     assert isinstance(app, ReviewApp)
     for _ in range(200):
+        app.main.settle()  # a query waiting for a typing pause is searched now
         await app.workers.wait_for_complete()
         await pilot.pause()
         main = app.main
-        if main.results is not None and not main.searching:
+        if main.results is not None and not main.searching and not main.unsettled:
             break
     app.main.settle()
     await app.workers.wait_for_complete()

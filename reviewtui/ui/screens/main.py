@@ -42,6 +42,9 @@ SPACIOUS = 150
 DETAIL_DELAY = 0.12
 """Seconds the highlight must rest before the detail pane follows it."""
 TAGS_DELAY = 0.4
+#: Typing: the query is searched once keys pause this long, and at least this often while they don't.
+QUERY_DELAY = 0.1
+QUERY_MAX_WAIT = 0.3
 """Seconds after the last keystroke before the tag counts are recounted (the panel is costly to resend)."""
 
 
@@ -91,6 +94,7 @@ class MainScreen(Screen[None]):
         self.results: Results | None = None
         self.searching = False
         self._open_when_ready = False
+        self._typing_since: float | None = None
         self._later = Debouncer(self)
         self._focus_pane = False
 
@@ -240,8 +244,13 @@ class MainScreen(Screen[None]):
             self.open_highlighted()
 
     def settle(self) -> None:
-        """Do the deferred updates (tag counts, detail pane) now: for scripts and snapshots."""
+        """Do the deferred updates (query, tag counts, detail pane) now: for scripts and snapshots."""
         self._later.flush()
+
+    @property
+    def unsettled(self) -> bool:
+        """True while a deferred update waits (see settle)."""
+        return self._later.pending
 
     def _empty_text(self) -> str:
         return "No matches. Press x to clear the filters." if self.view.is_filtered else "No matches."
@@ -276,11 +285,26 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
-        if event.value != self.view.query:
-            self.view = replace(self.view, query=event.value)
+        """Search when typing pauses (or every QUERY_MAX_WAIT): intermediate result sets that the
+        next key replaces would only cost repaints, which matter over SSH."""
+        now = time.monotonic()
+        if self._typing_since is None:
+            self._typing_since = now
+        if now - self._typing_since >= QUERY_MAX_WAIT:
+            self._apply_query()
+        else:
+            self._later.call_later("query", QUERY_DELAY, self._apply_query)
+
+    def _apply_query(self) -> None:
+        self._later.cancel("query")
+        self._typing_since = None
+        query = self.search_bar.value
+        if query != self.view.query:
+            self.view = replace(self.view, query=query)
 
     @on(Input.Submitted, "#search")
     def _query_submitted(self) -> None:
+        self._apply_query()
         if self.searching or self.results is None:
             self._open_when_ready = True
         else:
@@ -293,6 +317,8 @@ class MainScreen(Screen[None]):
 
     def set_query(self, query: str) -> None:
         """Search for query from the list (a jump); focus goes to the results."""
+        self._later.cancel("query")
+        self._typing_since = None
         self.search_bar.value = query
         self.view = replace(self.view, query=query)
         self.results_list.focus()
