@@ -71,6 +71,9 @@ class Cache:
 
     path: Path | None = None
     rebuild: bool = False
+    defer: bool = False
+    """Return once the files are parsed and store them later: the catalog's `store_later()` writes
+    the cache and its full-text index (the app shows the first results before that)."""
 
 
 def forget(root: Path) -> None:

@@ -230,6 +230,8 @@ class Catalog:
     """The open persistent cache (`cache.Store`) when the catalog was loaded through it."""
     notices: list[str] = field(default_factory=list)
     """One-line notices for the user (e.g. the cache could not be used); not problems of files."""
+    later: Any = field(default=None, repr=False, compare=False)
+    """With `cache.Cache(defer=True)`: the cache writes still to do (see `store_later`)."""
     _twins: dict[tuple[str, str, str], Review] = field(default_factory=dict)
     _companies: dict[tuple[str, str], Review] = field(default_factory=dict)
     _products: dict[tuple[str, str], list[Review]] = field(default_factory=dict)
@@ -264,6 +266,26 @@ class Catalog:
         known = {(p.path, p.message) for p in self.problems}
         self.problems.extend(p for p in duplicates if (p.path, p.message) not in known)
         self.problems.sort(key=lambda p: (p.path, p.line or 0, p.severity))
+
+    def store_later(self, index: Any = None) -> list[str]:
+        """Write what a deferred load parsed into the cache (slow: call it from a worker, once).
+        With the search `index` built meanwhile, its data is stored too, so the next start is warm.
+        Returns new notices (the cache could not be written)."""
+        later, self.later = self.later, None
+        if later is None:
+            return []
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            store, notices = later()
+            if store is not None and index is not None and len(index.data.paths) == len(self.reviews):
+                store.save_index(index.data.dumps())
+        finally:
+            if collecting:
+                gc.enable()
+        self.store = store
+        self.notices.extend(notices)
+        return notices
 
     @property
     def errors(self) -> list[Problem]:
@@ -344,8 +366,11 @@ def _load(root: Path, progress: Progress | None, cancelled: Cancelled | None, ca
         from reviewtui.core.incremental import load_cached
 
         options = cache if isinstance(cache, Cache) else Cache()
-        reviews, problems, store, notices = load_cached(root, found, options, progress=progress, cancelled=cancelled)
-        return Catalog(root, reviews, problems, len(found.files) + found.unusable, store=store, notices=notices)
+        reviews, problems, store, notices, later = load_cached(
+            root, found, options, progress=progress, cancelled=cancelled
+        )
+        files = len(found.files) + found.unusable
+        return Catalog(root, reviews, problems, files, store=store, notices=notices, later=later)
     reviews: list[Review] = []
     problems = list(found.problems)
     for result in parse_entries(found.files, len(found.files), progress=progress, cancelled=cancelled):

@@ -28,6 +28,12 @@ from reviewtui.core.cache import (
 from reviewtui.core.fulltext import FTS_TABLE, FullText, body_text, fts_text
 from reviewtui.core.model import ParseResult, Problem, Review
 
+#: With `Cache(defer=True)`, the cache is written after the first results when at least this many
+#: files had to be parsed (a few changed files are cheaper to store at once), and at most this many
+#: (their bodies stay in memory until stored: chunked writes keep a 100k cold load bounded).
+DEFER_MIN = 500
+DEFER_MAX = 30_000
+
 #: Rebuild the full-text index when this share of its rows belongs to files that changed since.
 STALE_SHARE = 0.25
 
@@ -39,8 +45,9 @@ def load_cached(
     *,
     progress: Any = None,
     cancelled: Any = None,
-) -> tuple[list[Review], list[Problem], Store | None, list[str]]:
-    """(reviews, problems, store, notices). A store of None means: nothing could be cached."""
+) -> tuple[list[Review], list[Problem], Store | None, list[str], Any]:
+    """(reviews, problems, store, notices, later). A store of None means: nothing could be cached
+    (yet: with `options.defer`, `later` is a callable that stores the parsed files, else None)."""
     from reviewtui.core.catalog import read_file
 
     notices: list[str] = []
@@ -66,6 +73,11 @@ def load_cached(
 
     store = Store(db, root) if db is not None else None
     writer = _Writer(store) if store is not None else None
+    if writer is not None and options.defer:
+        fresh = sum(1 for e in found.files if (r := rows.get(e.rel)) is None or (r[7], r[8]) != (e.mtime_ns, e.size))
+        deferred = DEFER_MIN <= fresh <= DEFER_MAX
+    else:
+        deferred = False
     reviews: list[Review] = []
     problems: list[Problem] = list(found.problems)
     total = len(found.files)
@@ -93,21 +105,49 @@ def load_cached(
             if row is not None:
                 writer.delete([row[1]])
             writer.add(entry, result, len(reviews) - 1 if result.review is not None else -1)
-            if writer.size >= _Writer.CHUNK:  # store now and drop the bodies: memory stays bounded
+            if not deferred and writer.size >= _Writer.CHUNK:  # store now, drop the bodies: memory stays bounded
                 writer = _write(writer, reviews, notices)
                 store = writer.store if writer is not None else None
         if progress is not None and (done % 500 == 0 or done == total):
             progress(done, total)
+    if writer is not None and not stopped:
+        writer.delete([row[1] for row in rows.values()])
+    if deferred and writer is not None:
+        if stopped:
+            return reviews, problems, None, notices, None
+        return reviews, problems, None, notices, _Later(writer, notices)
     if writer is not None:
-        if not stopped:
-            writer.delete([row[1] for row in rows.values()])
         writer = _write(writer, reviews, notices, last=True)
         store = writer.store if writer is not None else None
     if store is not None:
-        store.fulltext = FullText(store.db, store.lock, store.texts)
-        ids = sorted(store.rowids.values())
-        store.fingerprint = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
-    return reviews, problems, store, notices
+        _ready(store)
+    return reviews, problems, store, notices, None
+
+
+def _ready(store: Store) -> None:
+    store.fulltext = FullText(store.db, store.lock, store.texts)
+    ids = sorted(store.rowids.values())
+    store.fingerprint = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
+
+
+class _Later:
+    """The cache writes of a deferred load (`Cache(defer=True)`): run once, after the first results."""
+
+    def __init__(self, writer: _Writer, notices: list[str]) -> None:
+        self.writer = writer
+        self.notices = notices
+
+    def __call__(self) -> tuple[Store | None, list[str]]:
+        """Store the parsed files and build the full-text index; (the store or None, new notices)."""
+        notices: list[str] = []
+        try:
+            self.writer.run(last=True)
+        except sqlite3.Error as exc:
+            notices.append(f"The index cache could not be updated ({exc}); working from memory this time.")
+            return None, notices
+        store = self.writer.store
+        _ready(store)
+        return store, notices
 
 
 def _write(writer: _Writer, reviews: list[Review], notices: list[str], *, last: bool = False) -> _Writer | None:

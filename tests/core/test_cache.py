@@ -205,3 +205,37 @@ def test_stored_a_chunk_at_a_time(content: Path, monkeypatch: pytest.MonkeyPatch
     warm = load_catalog(content)
     assert snapshot(cold) == snapshot(warm) == snapshot(load_catalog(content, cache=False))
     assert SearchIndex(warm).search("body:helmholtz").total == 1
+
+
+def test_deferred_store_shows_first_then_caches(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's cold start: results from the parsed files first, the cache written afterwards."""
+    from reviewtui.core import incremental
+
+    monkeypatch.setattr(incremental, "DEFER_MIN", 1)
+    queries = ["ldac", "planar magnetic", "body:impedance", "ヘッドホン", "sony", "body:helmholtz"]
+    first = load_catalog(content, cache=Cache(defer=True))
+    assert first.store is None and first.later is not None
+    index = SearchIndex(first)
+    before = {q: [h.review.path for h in index.search(q).hits] for q in queries}
+    assert first.store_later(index) == []
+    assert first.store is not None and first.later is None
+    assert first.store_later(index) == []  # once only
+    assert {q: [h.review.path for h in index.search(q).hits] for q in queries} == before
+    warm = load_catalog(content, cache=Cache(defer=True))
+    assert warm.later is None and all(isinstance(r, CachedReview) for r in warm.reviews)
+    assert snapshot(warm) == snapshot(first) == snapshot(load_catalog(content, cache=False))
+    warm_index = SearchIndex(warm)
+    assert {q: [h.review.path for h in warm_index.search(q).hits] for q in queries} == before
+    assert warm.store.load_index() is not None  # the search data was stored with the files
+
+
+def test_deferred_store_that_is_never_run_leaves_a_cold_cache(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewtui.core import incremental
+
+    monkeypatch.setattr(incremental, "DEFER_MIN", 1)
+    first = load_catalog(content, cache=Cache(defer=True))
+    assert first.later is not None
+    again = load_catalog(content, cache=Cache(defer=True))  # e.g. the app was closed before it ran
+    assert again.later is not None and snapshot(again) == snapshot(first)
+    again.store_later()
+    assert load_catalog(content).later is None

@@ -6,6 +6,7 @@ send messages up. Loading and searching run in thread workers, so typing never w
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from reviewtui.core.cache import Cache
 from reviewtui.core.catalog import Catalog, load_catalog
 from reviewtui.core.model import Review
 from reviewtui.core.search import Hit, Results, SearchIndex
@@ -180,14 +182,24 @@ class MainScreen(Screen[None]):
                 self.root,
                 progress=lambda done, total: self.post_message(IndexProgress(done, total)),
                 cancelled=lambda: worker.is_cancelled,
-                cache=self.cache,
+                # A cold start shows the first results once the files are parsed; the cache and
+                # its full-text index are written after that (body terms search memory meanwhile).
+                cache=Cache(defer=True) if self.cache else False,
             )
             index = SearchIndex(catalog)
         except Exception as exc:  # a bug, not a bad file: keep the app up and say so
             self.post_message(IndexFailed(f"{type(exc).__name__}: {exc}"))
             return
-        if not worker.is_cancelled:
-            self.post_message(IndexReady(catalog, index, time.perf_counter() - start))
+        if worker.is_cancelled:
+            return
+        self.post_message(IndexReady(catalog, index, time.perf_counter() - start))
+        try:
+            notices = catalog.store_later(index)
+        except Exception as exc:  # the cache is only a speed-up: say so and carry on from memory
+            notices = [f"The index cache could not be updated ({type(exc).__name__}: {exc})."]
+        for notice in notices:
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.app.call_from_thread(self.app.notify, notice, severity="warning", timeout=8, markup=False)
 
     @on(IndexProgress)
     def _progress(self, event: IndexProgress) -> None:
