@@ -32,7 +32,7 @@ from reviewtui.core.model import ParseResult, Problem, Review
 #: files had to be parsed (a few changed files are cheaper to store at once), and at most this many
 #: (their bodies stay in memory until stored: chunked writes keep a 100k cold load bounded).
 DEFER_MIN = 500
-DEFER_MAX = 30_000
+DEFER_MAX = 12_000
 
 #: Rebuild the full-text index when this share of its rows belongs to files that changed since.
 STALE_SHARE = 0.25
@@ -140,8 +140,14 @@ class _Later:
     def __call__(self) -> tuple[Store | None, list[str]]:
         """Store the parsed files and build the full-text index; (the store or None, new notices)."""
         notices: list[str] = []
+        writer = self.writer
+        queued, writer.items = writer.items, []
         try:
-            self.writer.run(last=True)
+            for kind, payload in queued:  # a chunk at a time: the rows being made stay few
+                for start in range(0, len(payload), _Writer.CHUNK):
+                    writer.items = [(kind, payload[start : start + _Writer.CHUNK])]
+                    writer.run(last=False)
+            writer.run(last=True)
         except sqlite3.Error as exc:
             notices.append(f"The index cache could not be updated ({exc}); working from memory this time.")
             return None, notices
