@@ -269,7 +269,8 @@ class Catalog:
 
     def store_later(self, index: Any = None) -> list[str]:
         """Write what a deferred load parsed into the cache (slow: call it from a worker, once).
-        With the search `index` built meanwhile, its data is stored too, so the next start is warm.
+        With the search `index` built meanwhile, its data is stored too, so the next start is warm,
+        and it answers body terms from the stored full-text index from then on.
         Returns new notices (the cache could not be written)."""
         later, self.later = self.later, None
         if later is None:
@@ -280,6 +281,7 @@ class Catalog:
             store, notices = later()
             if store is not None and index is not None and len(index.data.paths) == len(self.reviews):
                 store.save_index(index.data.dumps())
+                index.adopt_store(store)  # body terms: the SQLite full-text index from now on
         finally:
             if collecting:
                 gc.enable()

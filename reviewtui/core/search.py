@@ -183,6 +183,23 @@ class SearchIndex:
         self._orders: dict[str, list[int]] = {}
         gc.freeze()  # the index lives as long as the catalog: keep collections from walking it
 
+    def adopt_store(self, store: SearchStore) -> bool:
+        """Answer body terms from `store`'s full-text index from now on (a deferred cold load has
+        just stored the catalog), unless the in-memory one was built meanwhile. True if adopted."""
+        lazy = self.matcher.fulltext
+        if not isinstance(lazy, _LazyFullText) or store.fulltext is None:
+            return False
+        position = self._position
+        rowids = {r: position[p] for p, r in store.rowids.items() if p in position}
+        with lazy._build_lock:
+            if lazy._built is not None:
+                return False  # its ids are in matcher.rowids already: keep it
+            lazy._built = store.fulltext  # a body query waiting on the lock now asks the store
+            lazy._on_ready = lambda paths: None
+            self.matcher.rowids = rowids
+            self.matcher.fulltext = store.fulltext
+        return True
+
     def _rowids_ready(self, paths: dict[int, str]) -> None:
         position = {p: i for i, p in enumerate(self.data.paths)}
         self.matcher.rowids.update({r: position[p] for r, p in paths.items()})

@@ -216,9 +216,12 @@ def test_deferred_store_shows_first_then_caches(content: Path, monkeypatch: pyte
     first = load_catalog(content, cache=Cache(defer=True))
     assert first.store is None and first.later is not None
     index = SearchIndex(first)
-    before = {q: [h.review.path for h in index.search(q).hits] for q in queries}
+    plain = SearchIndex(load_catalog(content, cache=False))
+    before = {q: [h.review.path for h in plain.search(q).hits] for q in queries}
+    assert index.search("").total == plain.search("").total and before["body:helmholtz"] and before["ldac"]
     assert first.store_later(index) == []
     assert first.store is not None and first.later is None
+    assert index.matcher.fulltext is first.store.fulltext  # the stored full-text index from now on
     assert first.store_later(index) == []  # once only
     assert {q: [h.review.path for h in index.search(q).hits] for q in queries} == before
     warm = load_catalog(content, cache=Cache(defer=True))
@@ -239,3 +242,21 @@ def test_deferred_store_that_is_never_run_leaves_a_cold_cache(content: Path, mon
     assert again.later is not None and snapshot(again) == snapshot(first)
     again.store_later()
     assert load_catalog(content).later is None
+
+
+def test_deferred_store_keeps_a_memory_full_text_built_meanwhile(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewtui.core import incremental
+
+    monkeypatch.setattr(incremental, "DEFER_MIN", 1)
+    first = load_catalog(content, cache=Cache(defer=True))
+    index = SearchIndex(first)
+    before = [h.review.path for h in index.search("body:helmholtz").hits]  # builds the memory one
+    memory = index.matcher.fulltext
+    first.store_later(index)
+    assert index.matcher.fulltext is memory and first.store is not None
+    assert [h.review.path for h in index.search("body:helmholtz").hits] == before != []
+    assert [h.review.path for h in index.search("ldac planar").hits] == [
+        h.review.path for h in SearchIndex(load_catalog(content)).search("ldac planar").hits
+    ]
