@@ -12,7 +12,18 @@ import yaml
 
 from reviewtui.core.decode import decode
 from reviewtui.core.frontmatter import load_simple
-from reviewtui.core.model import CURRENCY, Kind, ParseResult, Price, Problem, Rating, Review, Severity
+from reviewtui.core.model import (
+    CRITERIA,
+    CRITERION_NAMES,
+    CURRENCY,
+    Kind,
+    ParseResult,
+    Price,
+    Problem,
+    Rating,
+    Review,
+    Severity,
+)
 from reviewtui.core.sections import SECTION_ORDER, heading_key, split_body
 from reviewtui.core.text import clean, script_of
 
@@ -559,7 +570,7 @@ def _tags(value: Any, line: int | None, check: _Checker) -> tuple[str, ...]:
 
 
 def _check_scores(score_lines: list[Any], rating: Rating, check: _Checker) -> None:
-    criteria = dict(zip(("sci", "tech", "cost", "rel", "design"), rating.criteria, strict=True))
+    criteria = dict(zip(CRITERIA, rating.criteria, strict=True))
     everything = (rating.overall, *rating.criteria)
     for score in score_lines:
         if score.value is None:
@@ -588,15 +599,7 @@ def _check_headings(sections: list[Any], reference_count: int, check: _Checker) 
                 f"The heading {section.heading[:60]!r} is not one of the review's known sections.",
                 section.line,
             )
-    names = {
-        "overview": "Overview",
-        "sci": "Scientific Validity",
-        "tech": "Technology Level",
-        "cost": "Cost-Performance",
-        "rel": "Reliability & Support",
-        "design": "Rationality of Design Philosophy",
-        "advice": "Advice",
-    }
+    names = {"overview": "Overview", **dict(zip(CRITERIA, CRITERION_NAMES["en"], strict=True)), "advice": "Advice"}
     for key in SECTION_ORDER:
         if key == "references":
             if key not in present:
