@@ -15,7 +15,6 @@ becomes a message (a sentence) and the rest of the query still applies.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -318,6 +317,8 @@ def _bounds(name: str, value: str, raw: str, messages: list[str]) -> tuple[Bound
                 return f"{year:04d}-01-01", f"{year:04d}-12-31"
             m = int(month)
             if 1 <= m <= 12:
+                import calendar  # 1 ms to import: only date ranges need it
+
                 last = calendar.monthrange(year, m)[1] if year > 0 else 31
                 if day is None:
                     return f"{year:04d}-{m:02d}-01", f"{year:04d}-{m:02d}-{last:02d}"
