@@ -7,6 +7,7 @@ import gc
 import os
 import re
 import stat
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,12 +262,22 @@ class Catalog:
     """One-line notices for the user (e.g. the cache could not be used); not problems of files."""
     later: Any = field(default=None, repr=False, compare=False)
     """With `cache.Cache(defer=True)`: the cache writes still to do (see `store_later`)."""
+    stored: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
+    """Set once nothing is left to store (at once without `later`)."""
+    _storing: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _twins: dict[tuple[str, str, str], Review] = field(default_factory=dict)
     _companies: dict[tuple[str, str], Review] = field(default_factory=dict)
     _products: dict[tuple[str, str], list[Review]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.relink()
+        if self.later is None:
+            self.stored.set()
+
+    @property
+    def bodies_pending(self) -> bool:
+        """The bodies are not in this process yet (parsed by workers, stored by `store_later`)."""
+        return getattr(self.later, "pending_fulltext", False) and not self.stored.is_set()
 
     def relink(self) -> None:
         self.reviews.sort(key=lambda r: r.path)
@@ -301,22 +312,26 @@ class Catalog:
         With the search `index` built meanwhile, its data is stored too, so the next start is warm,
         and it answers body terms from the stored full-text index from then on.
         Returns new notices (the cache could not be written)."""
-        later, self.later = self.later, None
-        if later is None:
-            return []
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            store, notices = later()
-            if store is not None and index is not None and len(index.data.paths) == len(self.reviews):
-                store.save_index(index.data.dumps())
-                index.adopt_store(store)  # body terms: the SQLite full-text index from now on
-        finally:
-            if collecting:
-                gc.enable()
-        self.store = store
-        self.notices.extend(notices)
-        return notices
+        with self._storing:  # a body query may get here first (see `search._LazyFullText`): once only
+            later = self.later
+            if later is None:
+                self.stored.set()
+                return []
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                store, notices = later()
+                if store is not None and index is not None and len(index.data.paths) == len(self.reviews):
+                    store.save_index(index.data.dumps())
+                    index.adopt_store(store)  # body terms: the SQLite full-text index from now on
+            finally:
+                self.later = None
+                self.stored.set()
+                if collecting:
+                    gc.enable()
+            self.store = store
+            self.notices.extend(notices)
+            return notices
 
     @property
     def errors(self) -> list[Problem]:

@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from reviewtui.core import parallel
 from reviewtui.core.cache import (
     Cache,
     CachedReview,
@@ -73,11 +74,10 @@ def load_cached(
 
     store = Store(db, root) if db is not None else None
     writer = _Writer(store) if store is not None else None
-    if writer is not None and options.defer:
-        fresh = sum(1 for e in found.files if (r := rows.get(e.rel)) is None or (r[7], r[8]) != (e.mtime_ns, e.size))
-        deferred = DEFER_MIN <= fresh <= DEFER_MAX
-    else:
-        deferred = False
+    fresh = [e for e in found.files if (r := rows.get(e.rel)) is None or (r[7], r[8]) != (e.mtime_ns, e.size)]
+    if writer is not None and store is not None and parallel.jobs_for(len(fresh)) >= 2:
+        return _load_in_workers(found, fresh, rows, listed, store, writer, path, notices, options, progress, cancelled)
+    deferred = writer is not None and options.defer and DEFER_MIN <= len(fresh) <= DEFER_MAX
     reviews: list[Review] = []
     problems: list[Problem] = list(found.problems)
     total = len(found.files)
@@ -122,6 +122,128 @@ def load_cached(
     if store is not None:
         _ready(store)
     return reviews, problems, store, notices, None
+
+
+def _load_in_workers(
+    found: Any,
+    fresh: list[Any],
+    rows: dict[str, tuple[Any, ...]],
+    listed: dict[str, bytes],
+    store: Store,
+    writer: _Writer,
+    path: Path,
+    notices: list[str],
+    options: Cache,
+    progress: Any,
+    cancelled: Any,
+) -> tuple[list[Review], list[Problem], Store | None, list[str], Any]:
+    """Parse the fresh files in worker processes (`parallel.py`) that write them into the cache,
+    while this process reads the unchanged ones from it. The first results need only the heads
+    the workers send back; the bodies and the full-text index reach the cache meanwhile."""
+    from reviewtui.core.catalog import read_file
+
+    fresh_paths = {e.rel for e in fresh}
+    present = {e.rel for e in found.files}
+    try:
+        writer.begin()
+        # A changed file's old row goes first: its new row, written by a worker, has the same path.
+        writer.delete([row[1] for rel, row in rows.items() if rel in fresh_paths or rel not in present])
+        writer.run(last=False)
+        with store.lock:
+            store.db.commit()
+    except sqlite3.Error as exc:
+        notices.append(f"The index cache could not be updated ({exc}); working from memory this time.")
+        with contextlib.suppress(sqlite3.Error):
+            store.db.close()
+        return _in_memory(found, notices, progress, cancelled)
+    pairs = [(writer.next_id + n, entry) for n, entry in enumerate(fresh)]
+    writer.next_id += len(fresh)
+    pool = parallel.start(pairs, path, parallel.jobs_for(len(fresh)))
+
+    reviews: list[Review] = []
+    problems: list[Problem] = list(found.problems)
+    redo: list[Any] = []
+    for entry in found.files:  # the unchanged files, while the workers parse
+        if entry.rel in fresh_paths:
+            continue
+        row = rows[entry.rel]
+        try:
+            if row[6]:
+                reviews.append(review_from(row, store))
+                store.rowids[entry.rel] = row[1]
+            if row[9]:
+                problems.extend(problems_from(entry.rel, listed.get(entry.rel)))
+        except (ValueError, EOFError, TypeError):  # a damaged row: parse the file again
+            reviews = [r for r in reviews if r.path != entry.rel]
+            problems = [p for p in problems if p.path != entry.rel]
+            store.rowids.pop(entry.rel, None)
+            writer.delete([row[1]])
+            redo.append(entry)
+    total = len(found.files)
+    done = total - len(fresh)
+    missing = fresh
+    if pool is not None:
+        by_id = dict(pairs)
+        for records in pool.records(cancelled):
+            for rowid, kind, lang, ref, company_id, head, blob in records:
+                rel = by_id[rowid].rel
+                if kind is not None:
+                    reviews.append(review_from((rel, rowid, kind, lang, ref, company_id), store, head))
+                    store.rowids[rel] = rowid
+                if blob:
+                    problems.extend(problems_from(rel, blob))
+            done += len(records)
+            if progress is not None:
+                progress(done, total)
+        missing = pool.missing()
+    if cancelled is not None and cancelled():
+        if pool is not None:
+            pool.kill()
+        return reviews, problems, None, notices, None
+    for entry in [*missing, *redo]:  # what no worker answered for: parsed here, stored by this process
+        result = _parsed(read_file(entry), reviews, problems)
+        writer.add(entry, result, -1)
+    later = _PoolLater(pool, writer)
+    if options.defer:
+        return reviews, problems, None, notices, later
+    stored, more = later()
+    return reviews, problems, stored, notices + more, None
+
+
+def _in_memory(
+    found: Any, notices: list[str], progress: Any, cancelled: Any
+) -> tuple[list[Review], list[Problem], Store | None, list[str], Any]:
+    from reviewtui.core.catalog import parse_entries
+
+    reviews: list[Review] = []
+    problems: list[Problem] = list(found.problems)
+    for result in parse_entries(found.files, len(found.files), progress=progress, cancelled=cancelled):
+        _parsed(result, reviews, problems)
+    return reviews, problems, None, notices, None
+
+
+class _PoolLater:
+    """The end of a load in worker processes: wait until they have stored their files, store
+    what this process parsed itself, and open the full-text index."""
+
+    pending_fulltext = True
+    """Body terms are answered once this has run (the bodies are in the workers until then)."""
+
+    def __init__(self, pool: parallel.Pool | None, writer: _Writer) -> None:
+        self.pool = pool
+        self.writer = writer
+
+    def __call__(self) -> tuple[Store | None, list[str]]:
+        failures = self.pool.wait_stored() if self.pool is not None else []
+        store = self.writer.store
+        try:
+            self.writer.run(last=True)
+        except sqlite3.Error as exc:
+            failures.append(f"the index cache could not be updated ({exc})")
+        if failures:
+            return None, [f"The index cache is incomplete: {failures[0]}; body search works from memory this time."]
+        _ready(store)
+        return store, []
 
 
 def _ready(store: Store) -> None:
@@ -214,6 +336,15 @@ class _Writer:
         else:
             self.items.append(("insert", [(entry, result, position)]))
 
+    def begin(self) -> None:
+        """Find the first free row id (once): rows may also be written by worker processes."""
+        if not self.started:
+            (top,) = self.store.db.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'files'), 0), "
+                "coalesce((SELECT max(id) FROM files), 0))"
+            ).fetchone()
+            self.next_id, self.started = top + 1, True
+
     def run(self, *, last: bool) -> list[tuple[int, Review]]:
         """Write what is queued; at the last call, also commit. Returns (position, review) stored."""
         stored: list[tuple[int, Review]] = []
@@ -222,12 +353,7 @@ class _Writer:
         db = self.store.db
         with self.store.lock:
             try:
-                if not self.started:
-                    (top,) = db.execute(
-                        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'files'), 0), "
-                        "coalesce((SELECT max(id) FROM files), 0))"
-                    ).fetchone()
-                    self.next_id, self.started = top + 1, True
+                self.begin()
                 for kind, payload in self.items:
                     if kind == "delete":
                         self._delete(db, payload)

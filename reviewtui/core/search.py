@@ -132,13 +132,24 @@ def sort_value(review: Review, sort: str) -> tuple[int, float | str]:
 class _LazyFullText(FullText):
     """An in-memory full-text index built on the first body query (catalogs without a cache)."""
 
-    def __init__(self, reviews: list[Review], on_ready: Callable[[dict[int, str]], None]) -> None:
+    def __init__(
+        self,
+        reviews: list[Review],
+        on_ready: Callable[[dict[int, str]], None],
+        store: Callable[[], object] | None = None,
+    ) -> None:
         self._reviews = reviews
         self._on_ready = on_ready
         self._built: FullText | None = None
         self._build_lock = threading.Lock()
+        self._store = store
+        """When the bodies are still with the parsing processes: `Catalog.store_later` (runs once;
+        a second caller waits for the first), after which `SearchIndex.adopt_store` has handed over
+        the stored full-text index."""
 
     def match(self, word: str, *, prefix: bool = True) -> set[int] | None:
+        if self._store is not None:
+            self._store()  # in a search thread: the interface does not wait
         with self._build_lock:
             if self._built is None:
                 self._built, paths = memory_fulltext(self._reviews)
@@ -173,7 +184,8 @@ class SearchIndex:
         if fulltext is not None and store is not None:
             rowids = {r: position[p] for p, r in store.rowids.items() if p in position}
         else:
-            fulltext = _LazyFullText(self.reviews, self._rowids_ready)
+            pending = getattr(catalog, "bodies_pending", False)
+            fulltext = _LazyFullText(self.reviews, self._rowids_ready, self._store_catalog if pending else None)
         self.matcher = Matcher(data, fulltext, rowids)
         twin = [-1] * len(data.paths)
         for i, p in enumerate(data.pair):
@@ -199,6 +211,9 @@ class SearchIndex:
             self.matcher.rowids = rowids
             self.matcher.fulltext = store.fulltext
         return True
+
+    def _store_catalog(self) -> None:
+        self.catalog.store_later(self)
 
     def _rowids_ready(self, paths: dict[int, str]) -> None:
         position = {p: i for i, p in enumerate(self.data.paths)}

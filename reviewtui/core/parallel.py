@@ -1,0 +1,308 @@
+"""Parsing many files in worker processes that write the cache themselves.
+
+A cold load parses thousands of files; one process parses about 6,000 files a second here, and a
+second CPU doubles that. The parent hands each worker a share of the files (interleaved, so en
+and ja, short and long files spread evenly) and gets back, per file, only what the first results
+need: the packed front matter (`cache.head_of`) and the problems. Each worker then writes its rows,
+bodies and full-text entries into the cache file itself, so the parent never holds the bodies and
+keeps its CPU (and its GIL, which the interface needs) free.
+
+Workers are plain `python -c` processes (never `fork`: the app has threads), with no terminal:
+stdin carries the job, stdout the answers as length-prefixed `marshal` frames, stderr goes
+nowhere (a worker must never write on the app's screen). A worker that dies or cannot start costs
+nothing but speed: whatever it did not answer is parsed in the parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import selectors
+import signal
+import sqlite3
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+#: Fewer files than this per worker are not worth a process (its start costs ~0.1 s).
+MIN_FILES_PER_JOB = 400
+MAX_JOBS = 8
+#: Records per answer frame: small enough to show progress, large enough to cost nothing.
+FRAME_RECORDS = 256
+#: A worker writes its rows when it holds this many (memory stays bounded on 100k files).
+WRITE_ROWS = 4000
+_LENGTH = struct.Struct("<I")
+
+#: (rowid, kind, lang, ref, company_id, head, problems): kind and the rest are None when the file
+#: was dropped (its problems say why).
+Record = tuple[int, Any, Any, Any, Any, Any, Any]
+
+
+def cpus() -> int:
+    """CPUs this process may run on (REVIEWTUI_JOBS overrides: 1 parses in the process itself)."""
+    wanted = os.environ.get("REVIEWTUI_JOBS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def jobs_for(files: int) -> int:
+    """How many worker processes to parse `files` files with; below 2 the parent parses them."""
+    return max(0, min(cpus(), MAX_JOBS, files // MIN_FILES_PER_JOB))
+
+
+# ----------------------------------------------------------------------------- the parent side
+
+
+class _Worker:
+    def __init__(self, proc: subprocess.Popen[bytes], share: list[tuple[int, Any]]) -> None:
+        self.proc = proc
+        self.share = share
+        self.buffer = bytearray()
+        self.parsed = False
+        """It sent every record of its share."""
+        self.stored: str | None = None
+        """'' once its rows are in the cache; else why not (set when it ends)."""
+        self.open = True
+        self.answered = 0
+
+
+class Pool:
+    """Worker processes parsing `entries` (catalog.FileEntry) for `rowids`; see `start`."""
+
+    def __init__(self, workers: list[_Worker]) -> None:
+        self.workers = workers
+        self.selector = selectors.DefaultSelector()
+        for worker in workers:
+            assert worker.proc.stdout is not None
+            os.set_blocking(worker.proc.stdout.fileno(), False)
+            self.selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
+        self.answered: set[int] = set()
+
+    def records(self, cancelled: Callable[[], bool] | None = None) -> Iterator[list[Record]]:
+        """Records as they arrive, until every worker has sent its whole share (or ended)."""
+        while any(w.open and not w.parsed for w in self.workers):
+            if cancelled is not None and cancelled():
+                self.kill()
+                return
+            for frame in self._read(0.1):
+                if frame[0] == "p":
+                    self.answered.update(record[0] for record in frame[1])
+                    yield frame[1]
+
+    def missing(self) -> list[Any]:
+        """Entries no worker answered for (it died, or could not read its job): parse them here."""
+        return [entry for w in self.workers for rowid, entry in w.share if rowid not in self.answered]
+
+    def wait_stored(self, timeout: float = 600.0) -> list[str]:
+        """Wait until every worker has written its rows; why some rows it answered for are not
+        in the cache (a worker that answered nothing left its whole share to `missing`)."""
+        deadline = time.monotonic() + timeout
+        while any(w.open for w in self.workers) and time.monotonic() < deadline:
+            for _ in self._read(0.2):
+                pass
+        self.kill()
+        return [
+            w.stored or "a parsing process ended before it had stored its files"
+            for w in self.workers
+            if w.stored != "" and w.answered
+        ]
+
+    def kill(self) -> None:
+        for worker in self.workers:
+            if worker.open:
+                self._close(worker)
+            if worker.proc.poll() is None:
+                with contextlib.suppress(OSError):
+                    worker.proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+                worker.proc.wait(timeout=2)
+        with contextlib.suppress(Exception):
+            self.selector.close()
+
+    def _close(self, worker: _Worker) -> None:
+        worker.open = False
+        with contextlib.suppress(KeyError, ValueError, OSError):
+            self.selector.unregister(worker.proc.stdout)  # type: ignore[arg-type]
+        with contextlib.suppress(OSError):
+            worker.proc.stdout.close()  # type: ignore[union-attr]
+
+    def _read(self, timeout: float) -> Iterator[tuple[Any, ...]]:
+        for key, _ in self.selector.select(timeout):
+            worker: _Worker = key.data
+            try:
+                chunk = os.read(key.fd, 1 << 20)
+            except BlockingIOError:
+                continue
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._close(worker)
+                continue
+            worker.buffer += chunk
+            yield from self._frames(worker)
+
+    def _frames(self, worker: _Worker) -> Iterator[tuple[Any, ...]]:
+        buffer = worker.buffer
+        at = 0
+        while len(buffer) - at >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(buffer, at)
+            if len(buffer) - at - _LENGTH.size < size:
+                break
+            start = at + _LENGTH.size
+            try:
+                frame = marshal.loads(bytes(buffer[start : start + size]))
+            except (ValueError, EOFError, TypeError):
+                frame = ("x",)
+            at = start + size
+            if frame[0] == "p":
+                worker.answered += len(frame[1])
+            elif frame[0] == "e":
+                worker.parsed = True
+            elif frame[0] == "s":
+                worker.stored = frame[1]
+            elif frame[0] != "p":  # garbage on the pipe: stop listening to this worker
+                self._close(worker)
+                break
+            yield frame
+        del buffer[:at]
+
+
+def start(entries: list[tuple[int, Any]], db: Path | None, jobs: int) -> Pool | None:
+    """Start `jobs` workers on (rowid, catalog.FileEntry) pairs; they insert their rows into the
+    cache file `db` (when given) with those row ids. None when no worker could be started."""
+    package = str(Path(__file__).resolve().parents[2])
+    code = f"import sys; sys.path.insert(0, {package!r}); from reviewtui.core.parallel import main; main()"
+    workers: list[_Worker] = []
+    for n in range(jobs):
+        share = entries[n::jobs]
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", code],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                close_fds=True,
+            )
+        except OSError:
+            break
+        workers.append(_Worker(proc, share))
+    for worker in workers:
+        files = [(rowid, os.fspath(e.path), e.rel, e.mtime_ns, e.size) for rowid, e in worker.share]
+        job = (str(db) if db is not None else None, files)
+        try:
+            assert worker.proc.stdin is not None
+            worker.proc.stdin.write(marshal.dumps(job))
+            worker.proc.stdin.close()
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError):
+                worker.proc.kill()
+    return Pool(workers) if workers else None
+
+
+# ----------------------------------------------------------------------------- the worker side
+
+
+def _send(frame: tuple[Any, ...]) -> None:
+    data = marshal.dumps(frame)
+    out = sys.stdout.buffer
+    out.write(_LENGTH.pack(len(data)))
+    out.write(data)
+    out.flush()
+
+
+def _write(db_path: str, rows: list[tuple[Any, ...]], texts: list[tuple[int, str]]) -> None:
+    from reviewtui.core.fulltext import FTS_TABLE
+
+    db = sqlite3.connect(db_path, timeout=120.0, isolation_level=None)
+    try:
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA cache_size = -64000")
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany(
+            "INSERT OR REPLACE INTO files (id, path, mtime, size, kind, lang, ref, company_id, head, problems, body, "
+            "cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
+        db.execute("COMMIT")
+    finally:
+        db.close()
+
+
+def main() -> None:
+    """A worker: parse the job's files, answer with their heads, then store them in the cache."""
+    import gc
+
+    from reviewtui.core.cache import body_of, head_of, problems_blob
+    from reviewtui.core.catalog import FileEntry, read_file
+    from reviewtui.core.fulltext import body_text, fts_text
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    gc.disable()  # parsing makes millions of objects and no cycles
+    db_path, job = marshal.loads(sys.stdin.buffer.read())
+    answers: list[Record] = []
+    parsed: list[tuple[tuple[Any, ...], Any]] = []
+    pending: tuple[list[tuple[Any, ...]], list[tuple[int, str]]] = ([], [])
+    failure = ""
+
+    def rows() -> None:
+        """Turn the parsed reviews into cache rows (and drop them)."""
+        for (rowid, rel, mtime, size, problems), review in parsed:
+            if review is None:
+                pending[0].append((rowid, rel, mtime, size, None, None, None, None, None, problems, None, 0))
+                continue
+            text, cjk = fts_text(body_text(review))
+            pending[1].append((rowid, text))
+            pending[0].append(
+                (rowid, rel, mtime, size, review.kind, review.lang, review.ref, review.company_id)
+                + (head_of(review), problems, body_of(review), int(cjk))
+            )
+        parsed.clear()
+
+    def store() -> None:
+        nonlocal failure
+        if answers:  # what is stored was answered for first: the parent parses only the unanswered
+            _send(("p", answers[:]))
+            answers.clear()
+        rows()
+        if db_path is not None and not failure and pending[0]:
+            try:
+                _write(db_path, *pending)
+            except sqlite3.Error as exc:
+                failure = f"the index cache could not be written ({exc})"
+        pending[0].clear()
+        pending[1].clear()
+
+    for rowid, path, rel, mtime, size in job:
+        result = read_file(FileEntry(path, rel, mtime, size))
+        review = result.review
+        problems = problems_blob(result.problems)
+        if review is None:
+            answers.append((rowid, None, None, None, None, None, problems))
+        else:
+            answers.append((rowid, review.kind, review.lang, review.ref, review.company_id, head_of(review), problems))
+        parsed.append(((rowid, rel, mtime, size, problems), review))
+        if len(answers) >= FRAME_RECORDS:
+            _send(("p", answers[:]))
+            answers.clear()
+        if len(parsed) + len(pending[0]) >= WRITE_ROWS:
+            store()
+    _send(("p", answers[:]))
+    answers.clear()
+    _send(("e",))
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(10)  # the parent now builds the first results: it comes first for the CPUs
+    store()
+    _send(("s", failure))
+
+
+__all__ = ["Pool", "Record", "cpus", "jobs_for", "start"]

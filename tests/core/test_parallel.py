@@ -1,0 +1,162 @@
+"""Parsing in worker processes: the same catalog, problems and search as parsing in the process
+itself, a cache the next start uses, and nothing lost when a worker dies or the load is stopped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reviewtui.core import parallel
+from reviewtui.core.cache import Cache, CachedReview, db_path
+from reviewtui.core.catalog import load_catalog, scan
+from reviewtui.core.search import SearchIndex
+from tests.core.test_cache import snapshot
+
+QUERIES = ["ldac", "planar magnetic", "body:impedance", "ヘッドホン", "sony", "body:helmholtz", "周波数"]
+
+
+@pytest.fixture
+def workers(monkeypatch: pytest.MonkeyPatch) -> list[parallel.Pool]:
+    """Worker processes for any number of files (two of them), and the pools started."""
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)
+    monkeypatch.setenv("REVIEWTUI_JOBS", "2")
+    pools: list[parallel.Pool] = []
+    real = parallel.start
+
+    def start(*args: Any) -> parallel.Pool | None:
+        pool = real(*args)
+        if pool is not None:
+            pools.append(pool)
+        return pool
+
+    monkeypatch.setattr(parallel, "start", start)
+    return pools
+
+
+def found(index: SearchIndex, queries: list[str]) -> dict[str, list[str]]:
+    return {q: [h.review.path for h in index.search(q).hits] for q in queries}
+
+
+@pytest.fixture
+def mixed(tmp_path: Path, content: Path) -> Path:
+    """The demo content plus the hostile corpus's files: good and bad files together."""
+    from tests.hostile.corpus import build
+
+    root = tmp_path / "mixed"
+    shutil.copytree(content, root, symlinks=True)
+    build(root / "_products" / "en" / "hostile")
+    return root
+
+
+def test_workers_give_what_the_process_itself_gives(content: Path, workers: list[parallel.Pool]) -> None:
+    plain = load_catalog(content, cache=False)
+    cold = load_catalog(content)
+    assert len(workers) == 1 and len(workers[0].workers) == 2  # it really went through two processes
+    assert cold.notices == [] and cold.store is not None and cold.later is None
+    assert all(isinstance(r, CachedReview) for r in cold.reviews)
+    assert snapshot(cold) == snapshot(plain)
+    assert found(SearchIndex(cold), QUERIES) == found(SearchIndex(plain), QUERIES)
+    warm = load_catalog(content)
+    assert len(workers) == 1  # nothing left to parse
+    assert snapshot(warm) == snapshot(plain)
+    assert found(SearchIndex(warm), QUERIES) == found(SearchIndex(plain), QUERIES)
+
+
+def test_bad_files_are_the_same_problems_from_workers(mixed: Path, workers: list[parallel.Pool]) -> None:
+    plain = load_catalog(mixed, cache=False)
+    assert plain.errors and plain.warnings
+    cold = load_catalog(mixed)
+    assert workers and cold.notices == []
+    assert snapshot(cold) == snapshot(plain)
+    assert snapshot(load_catalog(mixed)) == snapshot(plain)
+
+
+def test_deferred_first_results_then_body_search_stores_them(content: Path, workers: list[parallel.Pool]) -> None:
+    """The app's cold start: the list from the workers' answers; the first body query waits for
+    the bodies to be stored (running the store itself when nobody has yet)."""
+    expected = found(SearchIndex(load_catalog(content, cache=False)), QUERIES)
+    first = load_catalog(content, cache=Cache(defer=True))
+    assert first.store is None and first.later is not None and first.bodies_pending
+    index = SearchIndex(first)
+    assert index.search("sony").total == len(expected["sony"])
+    assert found(index, ["body:helmholtz"]) == {"body:helmholtz": expected["body:helmholtz"]}
+    assert first.later is None and first.store is not None and not first.bodies_pending
+    assert index.matcher.fulltext is first.store.fulltext
+    assert first.store_later(index) == []  # once only
+    assert found(index, QUERIES) == expected
+    warm = load_catalog(content, cache=Cache(defer=True))
+    assert warm.later is None and warm.store is not None and warm.store.load_index() is not None
+
+
+def test_changed_and_new_files_replace_their_rows(tmp_path: Path, content: Path, workers: list[parallel.Pool]) -> None:
+    root = tmp_path / "tree"
+    shutil.copytree(content, root)
+    load_catalog(root)
+    changed = root / "_products/en/sennheiser/sennheiser-hd-600.md"
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("## Overview\n", "## Overview\nQuokkabeat was here.\n", 1), encoding="utf-8")
+    os.utime(changed, ns=(10**18, 10**18))
+    for n in range(3):
+        copy = root / f"_products/en/sennheiser/copy-{n}.md"
+        copy.write_text(text.replace("ref: sennheiser-hd-600", f"ref: copy-{n}"), encoding="utf-8")
+    (root / "_products/en/sony/sony-wh-1000xm5.md").unlink()
+    again = load_catalog(root)
+    assert len(workers) == 2 and again.notices == []
+    assert snapshot(again) == snapshot(load_catalog(root, cache=False))
+    index = SearchIndex(again)
+    assert [h.review.path for h in index.search("body:quokkabeat").hits] == [
+        "_products/en/sennheiser/sennheiser-hd-600.md"
+    ]
+    with sqlite3.connect(db_path(root)) as db:
+        (count,) = db.execute("SELECT count(*) FROM files").fetchone()
+    assert count == len(scan(root).files)
+
+
+def test_a_worker_that_dies_leaves_its_files_to_the_process(
+    content: Path, workers: list[parallel.Pool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = parallel.start
+
+    def start_and_kill_one(*args: Any) -> parallel.Pool | None:
+        pool = real(*args)
+        assert pool is not None
+        pool.workers[0].proc.kill()
+        return pool
+
+    monkeypatch.setattr(parallel, "start", start_and_kill_one)
+    cold = load_catalog(content)
+    assert snapshot(cold) == snapshot(load_catalog(content, cache=False))
+    if cold.notices:  # it died after answering for some files: they are not in the cache
+        assert cold.store is None and "incomplete" in cold.notices[0]
+    else:  # it died first: this process parsed and stored its share
+        assert cold.store is not None
+        warm = load_catalog(content)
+        assert warm.later is None and all(isinstance(r, CachedReview) for r in warm.reviews)
+    expected = found(SearchIndex(load_catalog(content, cache=False)), QUERIES)
+    assert found(SearchIndex(cold), QUERIES) == expected
+
+
+def test_a_stopped_load_stops_its_workers(content: Path, workers: list[parallel.Pool]) -> None:
+    calls = 0
+
+    def cancelled() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > 1
+
+    load_catalog(content, cancelled=cancelled)
+    assert workers and all(w.proc.poll() is not None for w in workers[0].workers)
+
+
+def test_jobs_follow_the_files_and_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVIEWTUI_JOBS", "2")
+    assert parallel.jobs_for(100) == 0
+    assert parallel.jobs_for(parallel.MIN_FILES_PER_JOB * 2) == 2
+    assert parallel.jobs_for(100_000) == 2
+    monkeypatch.setenv("REVIEWTUI_JOBS", "1")
+    assert parallel.jobs_for(100_000) == 1  # one worker would only add its start: parsed in the process
