@@ -406,17 +406,23 @@ def load_catalog(
 
 
 def _load(root: Path, progress: Progress | None, cancelled: Cancelled | None, cache: bool | Any) -> Catalog:
-    found = scan(root)
     if cache is not False:
-        from reviewtui.core.cache import Cache
+        from reviewtui.core import parallel
+        from reviewtui.core.cache import Cache, db_path
         from reviewtui.core.incremental import load_cached
 
         options = cache if isinstance(cache, Cache) else Cache()
+        spare: list[Any] = []
+        if (options.rebuild or not (options.path or db_path(root)).exists()) and parallel.worth_starting_early(root):
+            jobs = min(parallel.cpus(), parallel.MAX_JOBS)
+            spare = parallel.spawn(jobs) if jobs >= 2 else []  # a first start: they load while we scan
+        found = scan(root)
         reviews, problems, store, notices, later = load_cached(
-            root, found, options, progress=progress, cancelled=cancelled
+            root, found, options, progress=progress, cancelled=cancelled, spare=spare
         )
         files = len(found.files) + found.unusable
         return Catalog(root, reviews, problems, files, store=store, notices=notices, later=later)
+    found = scan(root)
     reviews: list[Review] = []
     problems = list(found.problems)
     for result in parse_entries(found.files, len(found.files), progress=progress, cancelled=cancelled):

@@ -46,9 +46,20 @@ def load_cached(
     *,
     progress: Any = None,
     cancelled: Any = None,
+    spare: list[parallel.Process] | None = None,
 ) -> tuple[list[Review], list[Problem], Store | None, list[str], Any]:
     """(reviews, problems, store, notices, later). A store of None means: nothing could be cached
-    (yet: with `options.defer`, `later` is a callable that stores the parsed files, else None)."""
+    (yet: with `options.defer`, `later` is a callable that stores the parsed files, else None).
+    `spare`: worker processes started ahead (`parallel.spawn`); used or let go here."""
+    try:
+        return _load_cached(root, found, options, progress, cancelled, spare or [])
+    finally:
+        parallel.release([p for p in spare or () if p.stdin is not None and not p.stdin.closed])
+
+
+def _load_cached(
+    root: Path, found: Any, options: Cache, progress: Any, cancelled: Any, spare: list[parallel.Process]
+) -> tuple[list[Review], list[Problem], Store | None, list[str], Any]:
     from reviewtui.core.catalog import read_file
 
     notices: list[str] = []
@@ -76,7 +87,9 @@ def load_cached(
     writer = _Writer(store) if store is not None else None
     fresh = [e for e in found.files if (r := rows.get(e.rel)) is None or (r[7], r[8]) != (e.mtime_ns, e.size)]
     if writer is not None and store is not None and parallel.jobs_for(len(fresh)) >= 2:
-        return _load_in_workers(found, fresh, rows, listed, store, writer, path, notices, options, progress, cancelled)
+        return _load_in_workers(
+            found, fresh, rows, listed, store, writer, path, notices, options, progress, cancelled, spare
+        )
     deferred = writer is not None and options.defer and DEFER_MIN <= len(fresh) <= DEFER_MAX
     reviews: list[Review] = []
     problems: list[Problem] = list(found.problems)
@@ -136,6 +149,7 @@ def _load_in_workers(
     options: Cache,
     progress: Any,
     cancelled: Any,
+    spare: list[parallel.Process],
 ) -> tuple[list[Review], list[Problem], Store | None, list[str], Any]:
     """Parse the fresh files in worker processes (`parallel.py`) that write them into the cache,
     while this process reads the unchanged ones from it. The first results need only the heads
@@ -158,7 +172,7 @@ def _load_in_workers(
         return _in_memory(found, notices, progress, cancelled)
     pairs = [(writer.next_id + n, entry) for n, entry in enumerate(fresh)]
     writer.next_id += len(fresh)
-    pool = parallel.start(pairs, path, parallel.jobs_for(len(fresh)))
+    pool = parallel.start(pairs, path, parallel.jobs_for(len(fresh)), spare)
 
     reviews: list[Review] = []
     problems: list[Problem] = list(found.problems)

@@ -176,25 +176,66 @@ class Pool:
         del buffer[:at]
 
 
-def start(entries: list[tuple[int, Any]], db: Path | None, jobs: int) -> Pool | None:
-    """Start `jobs` workers on (rowid, catalog.FileEntry) pairs; they insert their rows into the
-    cache file `db` (when given) with those row ids. None when no worker could be started."""
+Process = subprocess.Popen[bytes]
+
+
+def spawn(count: int) -> list[Process]:
+    """Start `count` workers; each imports the parser, then waits for its job (see `start`).
+    Started before the folder is scanned, they are ready when their files are known."""
     package = str(Path(__file__).resolve().parents[2])
     code = f"import sys; sys.path.insert(0, {package!r}); from reviewtui.core.parallel import main; main()"
-    workers: list[_Worker] = []
-    for n in range(jobs):
-        share = entries[n::jobs]
+    procs: list[Process] = []
+    for _ in range(count):
         try:
-            proc = subprocess.Popen(
-                [sys.executable, "-c", code],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                close_fds=True,
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-c", code],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    close_fds=True,
+                )
             )
         except OSError:
             break
-        workers.append(_Worker(proc, share))
+    return procs
+
+
+def release(procs: list[Process]) -> None:
+    """Let workers that got no job go: they exit on an empty job (and are reaped by `subprocess`)."""
+    for proc in procs:
+        for pipe in (proc.stdin, proc.stdout):
+            with contextlib.suppress(OSError):
+                if pipe is not None:
+                    pipe.close()
+
+
+#: Folders under `_products/<lang>` and `_companies/<lang>` from which a first load starts its
+#: workers before scanning (the real collection has ~2,600; the demo content 52).
+EARLY_FOLDERS = 400
+
+
+def worth_starting_early(root: Path) -> bool:
+    """Whether the collection looks large, judged from a few folder listings (no scan)."""
+    count = 0
+    for top in ("_products", "_companies"):
+        for lang in ("en", "ja"):
+            with contextlib.suppress(OSError):
+                count += len(os.listdir(root / top / lang))
+    return count >= EARLY_FOLDERS
+
+
+def start(
+    entries: list[tuple[int, Any]], db: Path | None, jobs: int, spare: list[Process] | None = None
+) -> Pool | None:
+    """Give `jobs` workers (the `spare` ones first) shares of (rowid, catalog.FileEntry) pairs;
+    they insert their rows into the cache file `db` (when given) with those row ids. None when
+    no worker could be started."""
+    spare = list(spare or ())
+    procs, rest = spare[:jobs], spare[jobs:]
+    release(rest)
+    procs += spawn(jobs - len(procs))
+    workers = [_Worker(proc, entries[n :: len(procs)]) for n, proc in enumerate(procs)]
     for worker in workers:
         files = [(rowid, os.fspath(e.path), e.rel, e.mtime_ns, e.size) for rowid, e in worker.share]
         job = (str(db) if db is not None else None, files)
@@ -248,7 +289,10 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     gc.disable()  # parsing makes millions of objects and no cycles
-    db_path, job = marshal.loads(sys.stdin.buffer.read())
+    data = sys.stdin.buffer.read()
+    if not data:  # started ahead of time, then not needed
+        return
+    db_path, job = marshal.loads(data)
     answers: list[Record] = []
     parsed: list[tuple[tuple[Any, ...], Any]] = []
     pending: tuple[list[tuple[Any, ...]], list[tuple[int, str]]] = ([], [])
@@ -305,4 +349,4 @@ def main() -> None:
     _send(("s", failure))
 
 
-__all__ = ["Pool", "Record", "cpus", "jobs_for", "start"]
+__all__ = ["Pool", "Process", "Record", "cpus", "jobs_for", "release", "spawn", "start"]

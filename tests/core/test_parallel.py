@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +161,45 @@ def test_jobs_follow_the_files_and_the_cpus(monkeypatch: pytest.MonkeyPatch) -> 
     assert parallel.jobs_for(100_000) == 2
     monkeypatch.setenv("REVIEWTUI_JOBS", "1")
     assert parallel.jobs_for(100_000) == 1  # one worker would only add its start: parsed in the process
+
+
+@pytest.fixture
+def early(monkeypatch: pytest.MonkeyPatch) -> list[parallel.Process]:
+    """Every first load counts as large: workers start before the scan. The processes spawned."""
+    monkeypatch.setattr(parallel, "EARLY_FOLDERS", 1)
+    monkeypatch.setenv("REVIEWTUI_JOBS", "2")
+    spawned: list[parallel.Process] = []
+    real = parallel.spawn
+
+    def spawn(count: int) -> list[parallel.Process]:
+        procs = real(count)
+        spawned.extend(procs)
+        return procs
+
+    monkeypatch.setattr(parallel, "spawn", spawn)
+    return spawned
+
+
+def ended(procs: list[parallel.Process]) -> bool:
+    for proc in procs:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            return False
+    return True
+
+
+def test_workers_started_before_the_scan_do_the_parsing(
+    content: Path, workers: list[parallel.Pool], early: list[parallel.Process]
+) -> None:
+    cold = load_catalog(content)
+    assert len(early) == 2 and [w.proc for w in workers[0].workers] == early  # no third process
+    assert snapshot(cold) == snapshot(load_catalog(content, cache=False))
+    load_catalog(content)
+    assert len(early) == 2  # a warm start starts none
+
+
+def test_workers_started_early_but_not_needed_go_away(content: Path, early: list[parallel.Process]) -> None:
+    cold = load_catalog(content)  # 89 files: parsed in the process itself
+    assert len(early) == 2 and ended(early)
+    assert snapshot(cold) == snapshot(load_catalog(content, cache=False))
