@@ -10,10 +10,10 @@ from __future__ import annotations
 import marshal
 import math
 import re
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
 from typing import Any
 
 from reviewtui.core.model import Review
@@ -21,7 +21,7 @@ from reviewtui.core.query import norm_label
 from reviewtui.core.text import fold, squash
 
 #: Bumped whenever the layout or the meaning of any field changes.
-DATA_VERSION = 7
+DATA_VERSION = 8
 
 #: Token fields, in the order of `IndexData.vocab`.
 NAME, COMPANY, TAG, SUMMARY = range(4)
@@ -69,8 +69,35 @@ Packed = tuple[list[str], bytes, bytes]
 tokens) and of the review ids themselves. Few Python objects, so it loads in a few ms."""
 
 
-@dataclass(slots=True)
+_FIELDS = (
+    "paths",
+    "names",
+    "squashed",
+    "models",
+    "companies",
+    "langs",
+    "kinds",
+    "tags",
+    "prices",
+    "scores",
+    "dates",
+    "pair",
+    "vocab",
+    "whole",
+    "ranks",
+    "tag_names",
+)
+
+
 class IndexData:
+    """The index as plain lists and dicts (a review's id is its position in `paths`).
+
+    One loaded from the cache (`loads`) decodes each field on first read: a search reads only
+    some of them (a word query no prices or tags), and the blob holds 4 MB at 7.6k reviews.
+    """
+
+    __slots__ = (*_FIELDS, "_raw")
+
     paths: list[str]
     names: list[str]
     """Folded target names."""
@@ -97,54 +124,73 @@ class IndexData:
     rank among equal scores: the preferred language first, then the shorter name, then by name)."""
     tag_names: dict[str, str]
     """`norm_label` of a tag -> its most used spelling, to show."""
+    _raw: dict[str, bytes] | None
+
+    def __init__(
+        self,
+        paths: list[str],
+        names: list[str],
+        squashed: list[str],
+        models: list[str],
+        companies: list[str],
+        langs: list[str],
+        kinds: list[str],
+        tags: list[tuple[str, ...]],
+        prices: list[float | None],
+        scores: list[list[float]],
+        dates: list[str | None],
+        pair: list[int],
+        vocab: list[Packed],
+        whole: Packed,
+        ranks: dict[str, tuple[list[int], list[int]]],
+        tag_names: dict[str, str],
+    ) -> None:
+        self.paths, self.names, self.squashed, self.models = paths, names, squashed, models
+        self.companies, self.langs, self.kinds, self.tags = companies, langs, kinds, tags
+        self.prices, self.scores, self.dates, self.pair = prices, scores, dates, pair
+        self.vocab, self.whole, self.ranks, self.tag_names = vocab, whole, ranks, tag_names
+        self._raw = None
+
+    def __getattr__(self, name: str) -> Any:
+        """A field not decoded yet (only called when its slot is empty)."""
+        raw = self._raw if name in _DECODE else None
+        if raw is None or name not in raw:
+            raise AttributeError(name)
+        value = _DECODE[name](raw[name])
+        setattr(self, name, value)
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, IndexData):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"IndexData({len(self.paths)} reviews)"
 
     def dumps(self) -> bytes:
-        packed = (
-            self.paths,
-            self.names,
-            self.squashed,
-            self.models,
-            self.companies,
-            self.langs,
-            self.kinds,
-            self.tags,
-            array("d", (math.nan if p is None else p for p in self.prices)).tobytes(),
-            [array("d", column).tobytes() for column in self.scores],
-            self.dates,
-            array("i", self.pair).tobytes(),
-            self.vocab,
-            self.whole,
-            {lang: (array("i", a).tobytes(), array("i", b).tobytes()) for lang, (a, b) in self.ranks.items()},
-            self.tag_names,
-        )
-        return marshal.dumps((DATA_VERSION, packed))
+        raw = self._raw or {}
+        packed = {name: raw[name] if name in raw else _ENCODE[name](getattr(self, name)) for name in _FIELDS}
+        body = marshal.dumps(packed)
+        return DATA_VERSION.to_bytes(4, "little") + zlib.crc32(body).to_bytes(4, "little") + body
 
     @classmethod
     def loads(cls, blob: bytes) -> IndexData | None:
+        """The index stored by `dumps`, or None when the blob is of another version or damaged."""
         try:
-            version, packed = marshal.loads(blob)
-            if version != DATA_VERSION or len(packed) != len(fields(cls)):
+            body = memoryview(blob)[8:]
+            if blob[:4] != DATA_VERSION.to_bytes(4, "little") or blob[4:8] != zlib.crc32(body).to_bytes(4, "little"):
+                return None  # another version, or damaged: found now rather than in the middle of a search
+            packed = marshal.loads(body)
+            if not isinstance(packed, dict) or set(packed) != set(_FIELDS):
                 return None
-            (paths, names, squashed, models, companies, langs, kinds, tags, prices, scores, dates, pair) = packed[:12]
-            vocab, whole, ranks, tag_names = packed[12:]
-            return cls(
-                paths,
-                names,
-                squashed,
-                models,
-                companies,
-                langs,
-                kinds,
-                tags,
-                [None if p != p else p for p in _array("d", prices)],
-                [_array("d", column).tolist() for column in scores],
-                dates,
-                _array("i", pair).tolist(),
-                vocab,
-                whole,
-                {lang: (_array("i", a).tolist(), _array("i", b).tolist()) for lang, (a, b) in ranks.items()},
-                tag_names,
-            )
+            if not all(type(value) is bytes for value in packed.values()):
+                return None
+            data = cls.__new__(cls)
+            data._raw = packed
+            return data
         except (ValueError, EOFError, TypeError):
             return None
 
@@ -153,6 +199,28 @@ def _array(code: str, raw: bytes) -> array[Any]:
     out = array(code)
     out.frombytes(raw)
     return out
+
+
+def _ints(values: list[int]) -> bytes:
+    return array("i", values).tobytes()
+
+
+def _decode_ranks(raw: bytes) -> dict[str, tuple[list[int], list[int]]]:
+    return {lang: (_array("i", a).tolist(), _array("i", b).tolist()) for lang, (a, b) in marshal.loads(raw).items()}
+
+
+_ENCODE: dict[str, Any] = dict.fromkeys(_FIELDS, marshal.dumps) | {
+    "prices": lambda prices: array("d", (math.nan if p is None else p for p in prices)).tobytes(),
+    "scores": lambda scores: marshal.dumps([array("d", column).tobytes() for column in scores]),
+    "pair": _ints,
+    "ranks": lambda ranks: marshal.dumps({lang: (_ints(a), _ints(b)) for lang, (a, b) in ranks.items()}),
+}
+_DECODE: dict[str, Any] = dict.fromkeys(_FIELDS, marshal.loads) | {
+    "prices": lambda raw: [None if p != p else p for p in _array("d", raw)],
+    "scores": lambda raw: [_array("d", column).tolist() for column in marshal.loads(raw)],
+    "pair": lambda raw: _array("i", raw).tolist(),
+    "ranks": _decode_ranks,
+}
 
 
 def pack(postings: dict[str, list[int]]) -> Packed:
