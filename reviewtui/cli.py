@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewtui import __version__
-from reviewtui.core.catalog import Catalog, load_catalog
+from reviewtui.core.catalog import Catalog, load_catalog, scan_ahead
 from reviewtui.core.model import Review
 from reviewtui.core.paths import demo_content
 from reviewtui.core.text import clean
@@ -129,7 +129,7 @@ def print_report(catalog: Catalog) -> None:
 
 
 def search_parser() -> argparse.ArgumentParser:
-    from reviewtui.core.search import SORTS
+    from reviewtui.core.query import SORTS  # not from search: its imports overlap the scan (see run_search)
 
     parser = _Parser(
         prog="reviewtui search",
@@ -170,6 +170,7 @@ def run_search(argv: Sequence[str]) -> int:
         lines = source.splitlines()
     root = _root(args.root)
     _check_root(root)
+    scan_ahead(root)  # the stat calls of the scan run in another process while the search code loads
     from reviewtui.core.search import SearchIndex
 
     catalog = _load(root, rebuild=args.rebuild)

@@ -21,11 +21,8 @@ from reviewtui.core.explain import field_tokens, highlights, snippet, word_match
 from reviewtui.core.fulltext import FullText, memory_fulltext
 from reviewtui.core.matching import BODY, Matcher
 from reviewtui.core.model import CRITERIA, Review
-from reviewtui.core.query import FieldTerm, NumberTerm, Query, Term, Word, norm_label, parse_query
+from reviewtui.core.query import SORTS, FieldTerm, NumberTerm, Query, Term, Word, norm_label, parse_query
 from reviewtui.core.searchdata import IndexData, build
-
-#: Sort keys accepted by `SearchIndex.search`.
-SORTS: tuple[str, ...] = ("relevance", "overall", *CRITERIA, "price", "date", "name")
 
 
 @dataclass(frozen=True, slots=True)
