@@ -14,6 +14,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable
+from itertools import accumulate
 from typing import Any
 
 from reviewtui.core.model import Review
@@ -21,7 +22,7 @@ from reviewtui.core.query import norm_label
 from reviewtui.core.text import fold, squash
 
 #: Bumped whenever the layout or the meaning of any field changes.
-DATA_VERSION = 8
+DATA_VERSION = 9
 
 #: Token fields, in the order of `IndexData.vocab`.
 NAME, COMPANY, TAG, SUMMARY = range(4)
@@ -64,9 +65,11 @@ def model_of(squashed_name: str, company_keys: Iterable[str]) -> str:
     return best
 
 
-Packed = tuple[list[str], bytes, bytes]
-"""A token vocabulary: sorted tokens, then `array("I")` bytes of posting offsets (one more than
-tokens) and of the review ids themselves. Few Python objects, so it loads in a few ms."""
+Packed = tuple[list[str], bytes, bytes, str, bytes]
+"""A token vocabulary: sorted tokens; `array("I")` bytes of posting offsets (one more than tokens)
+and of the review ids themselves; the tokens as one text, each followed by a newline (for
+substring lookups), and `array("I")` bytes of where each starts in it. Stored without the token
+list (the text split at newlines) and with few Python objects, so it loads in a few ms."""
 
 
 _FIELDS = (
@@ -214,12 +217,16 @@ _ENCODE: dict[str, Any] = dict.fromkeys(_FIELDS, marshal.dumps) | {
     "scores": lambda scores: marshal.dumps([array("d", column).tobytes() for column in scores]),
     "pair": _ints,
     "ranks": lambda ranks: marshal.dumps({lang: (_ints(a), _ints(b)) for lang, (a, b) in ranks.items()}),
+    "vocab": lambda vocab: marshal.dumps([_packed_out(v) for v in vocab]),
+    "whole": lambda whole: marshal.dumps(_packed_out(whole)),
 }
 _DECODE: dict[str, Any] = dict.fromkeys(_FIELDS, marshal.loads) | {
     "prices": lambda raw: [None if p != p else p for p in _array("d", raw)],
     "scores": lambda raw: [_array("d", column).tolist() for column in marshal.loads(raw)],
     "pair": lambda raw: _array("i", raw).tolist(),
     "ranks": _decode_ranks,
+    "vocab": lambda raw: [_packed_in(v) for v in marshal.loads(raw)],
+    "whole": lambda raw: _packed_in(marshal.loads(raw)),
 }
 
 
@@ -230,7 +237,19 @@ def pack(postings: dict[str, list[int]]) -> Packed:
     for token in tokens:
         ids.extend(postings[token])
         offsets.append(len(ids))
-    return tokens, offsets.tobytes(), ids.tobytes()
+    text = "\n".join(tokens) + "\n"
+    starts = array("I", [0, *accumulate(len(t) + 1 for t in tokens)][:-1] if tokens else [])
+    return tokens, offsets.tobytes(), ids.tobytes(), text, starts.tobytes()
+
+
+def _packed_out(packed: Packed) -> tuple[str, bytes, bytes, bytes]:
+    _, offsets, ids, text, starts = packed
+    return text, offsets, ids, starts
+
+
+def _packed_in(stored: tuple[str, bytes, bytes, bytes]) -> Packed:
+    text, offsets, ids, starts = stored
+    return (text[:-1].split("\n") if len(text) > 1 else []), offsets, ids, text, starts
 
 
 def _ranks(langs: list[str], pair: list[int], squashed: list[str]) -> dict[str, tuple[list[int], list[int]]]:

@@ -11,6 +11,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -52,8 +53,8 @@ class Vocabulary:
     """Sorted tokens with their review ids. Lookups answer token positions (ints): `tokens[k]`
     is the token, `at(k)` its ids."""
 
-    def __init__(self, packed: tuple[list[str], bytes, bytes]) -> None:
-        tokens, offsets, ids = packed
+    def __init__(self, packed: tuple[Any, ...]) -> None:
+        tokens, offsets, ids, *made = packed
         self.tokens = tokens
         starts = array("I")
         starts.frombytes(offsets)
@@ -61,8 +62,12 @@ class Vocabulary:
         postings.frombytes(ids)
         self.postings = Postings(tokens, starts, postings)
         self.at = self.postings.at
-        self.blob = "\n".join(tokens) + "\n"
-        self._starts = [0, *accumulate(len(t) + 1 for t in tokens)][:-1] if tokens else []
+        self._starts: Sequence[int]
+        if made:  # the text and token starts, made by `searchdata.pack` and kept in the cache
+            self.blob, self._starts = made[0], array("I", made[1])
+        else:
+            self.blob = "\n".join(tokens) + "\n"
+            self._starts = [0, *accumulate(len(t) + 1 for t in tokens)][:-1] if tokens else []
         self._by_length: dict[int, tuple[list[str], list[int]]] | None = None
 
     def __len__(self) -> int:
