@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 from reviewtui.core.model import Reference, Section
 from reviewtui.core.text import clean
@@ -46,6 +47,17 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _REFERENCE = re.compile(r"^\s*(?:\[(\d{1,6})\]|(\d{1,6})[.)]|[-*+])\s*(.*)$")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:]", re.IGNORECASE)
 _DATE_TAIL = re.compile(r"^\s*\(\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}\)\s*$")
+_DATE = re.compile(r"\(\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}\)")
+# The lines `split_body` acts on, each with the newline before it: `_HEADING` (level 2 only; group 1
+# is the line, 2 its text), `SCORE_LINE` (3) and `_FENCE` (4), with `\s` kept inside the line. The
+# leading newline is a literal prefix the regex engine scans for quickly. Every run of one kind of
+# character is followed by a character it cannot hold, so a failed try costs its line's length.
+_SPLIT = re.compile(
+    r"\n(?:(##[ \t]+(\S[^\n]*))"
+    r"|[^\S\n]*(?:\$\$[^\S\n]*\\Large[^\S\n]*\\text\{([^}\n]*)\}[^\S\n]*\$\$[^\S\n]*(?=\n|\Z)|(```|~~~)))"
+)
+#: What the split pieces of `split_body` end with.
+_END = (None, None, None, None, "")
 
 
 _QUALIFIER = re.compile(r"\s*(?:\(.*?\)|（.*?）|\*.*?\*)\s*$")
@@ -99,8 +111,109 @@ def _heading_text(raw: str) -> str:
     return text
 
 
+#: A heading line's raw text -> (its text, cleaned, key); "" text when the line is no heading.
+#: A collection repeats a few dozen headings thousands of times.
+_HEADINGS_SEEN: dict[str, tuple[str, str, str | None]] = {}
+_HEADINGS_KEPT = 4096
+
+
+def _heading_seen(raw: str) -> tuple[str, str, str | None]:
+    text = _heading_text(raw)
+    seen = (text, clean(text), heading_key(text)) if text else ("", "", None)
+    if len(raw) <= _LONGEST_KNOWN_HEADING:  # a bounded cache of short strings
+        if len(_HEADINGS_SEEN) >= _HEADINGS_KEPT:
+            _HEADINGS_SEEN.clear()
+        _HEADINGS_SEEN[raw] = seen
+    return seen
+
+
 def split_body(body: str, first_line: int) -> Body:
-    """Split Markdown into sections. `first_line` is the file line number of the body's first line."""
+    """Split Markdown into sections. `first_line` is the file line number of the body's first line.
+
+    One regex split finds the only lines that matter (level-2 headings, score lines, fences) and
+    hands back the text between them, so no Python code walks the body line by line. A body with
+    a code fence goes the line-by-line way (`_split_body_slow`), which knows what a fence hides.
+    """
+    # Every line, the first too, follows a newline; each split takes a marked line with the newline
+    # before it, so the text between two marks is whole lines, each after its newline.
+    pieces = _SPLIT.split("\n" + body)
+    sections: list[Section] = []
+    score_lines: list[ScoreLine] = []
+    references: list[Reference] = []
+    preamble = ""
+    in_section = False  # False in the preamble
+    heading = ""  # the current section's heading, cleaned
+    key: str | None = None
+    heading_line = 0
+    score: float | None = None
+    parts = [pieces[0]]  # the current section's text, in pieces
+    newlines = pieces[0].count("\n")  # in "\n" + body up to here: the number of the next marked line
+    # A body that is all printable but newlines has nothing `clean` would change (a test checks
+    # every code point); one scan instead of one per section.
+    plain = body.replace("\n", " ").isprintable()
+    flow = iter(pieces)
+    next(flow)
+    for line, raw_heading, raw_score, fence, text in chain(zip(flow, flow, flow, flow, flow, strict=True), (_END,)):
+        if raw_score is not None:
+            raw = raw_score.strip()
+            value = _number(raw)
+            score_lines.append(ScoreLine(first_line + newlines, value, raw, key))
+            if score is None:  # the preamble's is dropped at the first heading
+                score = value
+            parts.append(text)
+            newlines += 1 + text.count("\n")
+            continue
+        if raw_heading is not None:
+            seen = _HEADINGS_SEEN.get(raw_heading) or _heading_seen(raw_heading)
+            if not seen[0]:  # `## ##`: text, not a heading
+                parts.append("\n" + line)
+                parts.append(text)
+                newlines += 1 + text.count("\n")
+                continue
+        elif fence is not None:
+            return _split_body_slow(body, first_line)
+        content = "".join(parts) if len(parts) > 1 else parts[0]
+        if not in_section:
+            preamble = content[1:]  # without the newline put before the body
+        else:
+            if key == "references" and "(" in content:
+                content = _without_date_tails(content)
+            content = content.strip("\n")
+            sections.append(
+                Section(heading, key, score, content if plain else clean(content, multiline=True), heading_line)
+            )
+            if key == "references":
+                references.extend(parse_references(sections[-1].text))
+        if line is None:  # the end
+            break
+        _, heading, key = seen
+        in_section, heading_line, score, parts = True, first_line + newlines, None, [text]
+        newlines += 1 + text.count("\n")
+    return Body(sections, references, score_lines, preamble)
+
+
+def _without_date_tails(text: str) -> str:
+    """`text` (lines each after a newline) without its "(2025.12.16)" stamp lines."""
+    kept: list[str] = []
+    done = 0  # text before this is in `kept`
+    match = _DATE.search(text)
+    while match:
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        if line_end < 0:
+            line_end = len(text)
+        if _DATE_TAIL.match(text[line_start:line_end]):
+            kept.append(text[done : line_start - 1])  # the line goes with the newline before it
+            done = line_end
+        match = _DATE.search(text, line_end)  # one look per line, however many dates it holds
+    if not kept:
+        return text
+    kept.append(text[done:])
+    return "".join(kept)
+
+
+def _split_body_slow(body: str, first_line: int) -> Body:
+    """`split_body` line by line: the reference it must agree with, and its path for bodies with code fences."""
     lines = body.split("\n")
     sections: list[Section] = []
     score_lines: list[ScoreLine] = []
