@@ -115,7 +115,7 @@ HEADING_TEXTS = [
     "\u202eevil",
 ]
 SCORES = ["0.5", " 1 ", "1.0", "-0", "nan", "inf", "1e999", "", " ", "x", "١", "1_0", "0.5}", "{0.5"]
-SPACES = ["", " ", "  ", "\t", "\u3000", "\x0b", "\x1c", "\u2028"]
+SPACES = ["", " ", "  ", "\t", "\u3000", "\x0b", "\x1c", "\u2028", "\r"]
 LINES = [
     "",
     " ",
@@ -222,7 +222,7 @@ def test_tricky_bodies_split_as_line_by_line(lines: list[str], before: str, afte
 
 
 @settings(max_examples=300, deadline=timedelta(seconds=2), suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(st.sampled_from("#$ \t\n`~(){}\\Largetx0.5[]-*:/hp日\u3000\x1b"), max_size=300))
+@given(st.text(st.sampled_from("#$ \t\n\r`~(){}\\Largetx0.5[]-*:/hp日\u3000\x1b"), max_size=300))
 def test_any_text_of_the_special_characters_splits_as_line_by_line(body: str) -> None:
     same(body)
 
