@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import gc
 import marshal
@@ -10,6 +9,7 @@ import os
 import re
 import stat
 import threading
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,11 +88,19 @@ def _inside(real: str, tops: list[str]) -> bool:
     return any(real == top or real.startswith(top.rstrip(os.sep) + os.sep) for top in tops)
 
 
-def _walk(top: Path, root: Path, tops: list[str], seen: set[tuple[int, int]], out: Scan) -> None:
+def _walk(
+    top: Path,
+    root: Path,
+    tops: list[str],
+    seen: set[tuple[int, int]],
+    out: Scan,
+    send: Callable[[list[Any]], None] | None = None,
+) -> None:
     """Depth first, without recursion: a tree can be deeper than Python's recursion limit.
 
     Strings rather than Paths, and the least work per entry (a name test, a slice, the stat):
-    at 7.6k files the walk's own Python cost as much as its system calls.
+    at 7.6k files the walk's own Python cost as much as its system calls. With `send` (for
+    `scan_ahead`), files are (path, rel, mtime_ns, size) tuples handed to it a batch at a time.
     """
     from operator import attrgetter
 
@@ -165,6 +173,9 @@ def _walk(top: Path, root: Path, tops: list[str], seen: set[tuple[int, int]], ou
                 problems.append(Problem(rel, None, "error", f"The file could not be read: {exc.strerror or exc}."))
                 out.unusable += 1
                 continue
+            if send is not None:
+                files.append((path, rel, st.st_mtime_ns, st.st_size))  # type: ignore[arg-type]
+                continue
             found = new(FileEntry)  # FileEntry(path, rel, ...) without the frozen __init__'s setattr calls
             set_path(found, path)
             set_rel(found, rel)
@@ -172,6 +183,12 @@ def _walk(top: Path, root: Path, tops: list[str], seen: set[tuple[int, int]], ou
             set_size(found, st.st_size)
             files.append(found)
         stack.extend(reversed(folders))
+        if send is not None and len(files) >= _BATCH:
+            send(files)
+            files.clear()
+    if send is not None and files:
+        send(files)
+        files.clear()
 
 
 def _relative(path: str, root: Path, base: str) -> str:
@@ -192,13 +209,13 @@ def scan(root: Path) -> Scan:
     """
     ahead = _AHEAD.pop(os.fspath(root), None)
     if ahead is not None:
-        found = _collect(*ahead)
+        found = _collect(root, *ahead)
         if found is not None:
             return found
     return _scan(root)
 
 
-def _scan(root: Path) -> Scan:
+def _scan(root: Path, send: Callable[[list[Any]], None] | None = None) -> Scan:
     from operator import attrgetter
 
     out = Scan([], [])
@@ -207,13 +224,28 @@ def _scan(root: Path) -> Scan:
     starts = layout or [root]
     tops = [os.path.realpath(root), *(os.path.realpath(d) for d in starts)]
     for directory in starts:
-        _walk(directory, root, tops, seen, out)
+        _walk(directory, root, tops, seen, out, send)
     out.files.sort(key=attrgetter("rel"))
     return out
 
 
 _AHEAD: dict[str, tuple[int, int]] = {}
 """Scans started by `scan_ahead`: root -> (process id, read end of its pipe)."""
+_EXITING: list[int] = []
+"""`scan_ahead` processes that had answered but not yet exited when last looked at."""
+
+
+def _reap(pid: int | None = None) -> None:
+    """Collect the exit of scan processes that are done, without waiting for them."""
+    if pid is not None:
+        _EXITING.append(pid)
+    for child in list(_EXITING):
+        try:
+            done = os.waitpid(child, os.WNOHANG)[0] != 0
+        except OSError:  # not a child of ours any more
+            done = True
+        if done:
+            _EXITING.remove(child)
 
 
 def scan_ahead(root: Path) -> bool:
@@ -225,6 +257,7 @@ def scan_ahead(root: Path) -> bool:
 
     if not sys.platform.startswith("linux") or threading.active_count() > 1 or os.fspath(root) in _AHEAD:
         return False
+    _reap()
     try:
         read, write = os.pipe()
     except OSError:
@@ -239,13 +272,20 @@ def scan_ahead(root: Path) -> bool:
         try:
             os.close(read)
             gc.disable()
-            found = _scan(root)
-            files = [(f.path, f.rel, f.mtime_ns, f.size) for f in found.files]
+            base = os.path.join(os.fspath(root), "")
+
+            def send(files: list[Any]) -> None:
+                """A batch of files: NUL-joined rels (no name holds a NUL), mtimes and sizes as arrays,
+                and the few paths that are not base + rel."""
+                rels = "\0".join([f[1] for f in files])
+                mtimes, sizes = array("q", [f[2] for f in files]), array("q", [f[3] for f in files])
+                odd = {i: f[0] for i, f in enumerate(files) if not f[0].startswith(base)}
+                _frame(write, ("files", rels, mtimes.tobytes(), sizes.tobytes(), odd))
+
+            found = _scan(root, send)
             problems = [(p.path, p.line, p.severity, p.message) for p in found.problems]
-            data = marshal.dumps((files, problems, found.unusable))
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write, view) :]
+            _frame(write, ("end", problems, found.unusable))
+            os.close(write)  # the parent reads to the end now, not once this process is gone (1 ms later)
         finally:
             os._exit(0)
     os.close(write)
@@ -253,32 +293,54 @@ def scan_ahead(root: Path) -> bool:
     return True
 
 
-def _collect(pid: int, read: int) -> Scan | None:
+_BATCH = 1000
+"""Files per message of a `scan_ahead` process: the parent makes the entries of one while the
+next is being scanned."""
+
+
+def _frame(fd: int, message: tuple[Any, ...]) -> None:
+    data = marshal.dumps(message)
+    view = memoryview(len(data).to_bytes(4, "little") + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _collect(root: Path, pid: int, read: int) -> Scan | None:
     """The answer of a `scan_ahead` process; None if it failed (the caller scans itself)."""
-    chunks = []
-    try:
-        while chunk := os.read(read, 1 << 20):
-            chunks.append(chunk)
-    except OSError:
-        chunks = []
-    finally:
-        os.close(read)
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, 0)
-    try:
-        files, problems, unusable = marshal.loads(b"".join(chunks))
-    except (ValueError, EOFError, TypeError):
-        return None
+    from operator import attrgetter
+
+    base = os.path.join(os.fspath(root), "")
     new, set_path, set_rel, set_mtime, set_size = _ENTRY_MAKER
-    entries = []
-    for path, rel, mtime, size in files:
-        entry = new(FileEntry)
-        set_path(entry, path)
-        set_rel(entry, rel)
-        set_mtime(entry, mtime)
-        set_size(entry, size)
-        entries.append(entry)
-    return Scan(entries, [Problem(*p) for p in problems], unusable)
+    entries: list[FileEntry] = []
+    try:
+        with os.fdopen(read, "rb") as pipe:
+            while True:
+                head = pipe.read(4)
+                data = pipe.read(int.from_bytes(head, "little")) if len(head) == 4 else b""
+                message = marshal.loads(data)
+                if message[0] == "end":
+                    _, problems, unusable = message
+                    break
+                _, joined, mtimes, sizes, odd = message
+                start = len(entries)
+                rels = joined.split("\0")
+                times, lengths = array("q", mtimes), array("q", sizes)
+                for rel, mtime, size in zip(rels, times, lengths, strict=True):
+                    entry = new(FileEntry)
+                    set_path(entry, base + rel)
+                    set_rel(entry, rel)
+                    set_mtime(entry, mtime)
+                    set_size(entry, size)
+                    entries.append(entry)
+                for i, path in odd.items():
+                    set_path(entries[start + i], path)
+        found = Scan(entries, [Problem(*p) for p in problems], unusable)
+    except (OSError, ValueError, EOFError, TypeError):  # the process failed: a short or damaged answer
+        return None
+    finally:
+        _reap(pid)
+    found.files.sort(key=attrgetter("rel"))
+    return found
 
 
 def _error(entry: FileEntry, message: str) -> ParseResult:

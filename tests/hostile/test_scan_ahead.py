@@ -27,6 +27,7 @@ def snapshot(found):
     return {"files": files, "problems": problems, "unusable": found.unusable}
 
 root = Path(sys.argv[1])
+catalog._BATCH = int(sys.argv[2])  # files per message: a few, to have many
 started = catalog.scan_ahead(root)
 again = catalog.scan_ahead(root)  # one at a time per root
 ahead = catalog.scan(root)
@@ -37,11 +38,17 @@ print(json.dumps({"started": started, "again": again, "ahead": snapshot(ahead), 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="scan_ahead forks only on Linux")
 @pytest.mark.parametrize("relative", [False, True])
-def test_scan_ahead_finds_what_scan_finds(corpus: Corpus, relative: bool) -> None:
+@pytest.mark.parametrize("batch", [1000, 7])
+def test_scan_ahead_finds_what_scan_finds(corpus: Corpus, relative: bool, batch: int) -> None:
     root, cwd = (corpus.root, REPO) if not relative else (Path("."), corpus.root)
     env = {"PATH": "", "PYTHONPATH": str(REPO)}
     out = subprocess.run(
-        [sys.executable, "-c", CODE, str(root)], capture_output=True, text=True, check=True, cwd=cwd, env=env
+        [sys.executable, "-c", CODE, str(root), str(batch)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
+        env=env,
     )
     result = json.loads(out.stdout)
     assert (result["started"], result["again"]) == (True, False)
