@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -24,6 +23,8 @@ _UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u20
 
 
 def dump_json(value: Any) -> str:
+    import json  # here: a search imports it while its scan runs (see run_search)
+
     text = json.dumps(value, ensure_ascii=False)
     return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
@@ -129,7 +130,7 @@ def print_report(catalog: Catalog) -> None:
 
 
 def search_parser() -> argparse.ArgumentParser:
-    from reviewtui.core.query import SORTS  # not from search: its imports overlap the scan (see run_search)
+    from reviewtui.core.sorts import SORTS  # not from search: its imports overlap the scan (see run_search)
 
     parser = _Parser(
         prog="reviewtui search",

@@ -24,9 +24,6 @@ from reviewtui.core.text import fold, script_of, squash
 
 WordMode = Literal["fuzzy", "exact", "prefix", "suffix", "equal"]
 
-#: Sort keys accepted by `SearchIndex.search` (here, so that the CLI knows them without loading the search code).
-SORTS: tuple[str, ...] = ("relevance", "overall", *CRITERIA, "price", "date", "name")
-
 #: Field names of field terms, with their aliases.
 FIELDS: dict[str, str] = {
     "tag": "tag",

@@ -21,8 +21,9 @@ from reviewtui.core.explain import field_tokens, highlights, snippet, word_match
 from reviewtui.core.fulltext import FullText, memory_fulltext
 from reviewtui.core.matching import BODY, Matcher
 from reviewtui.core.model import CRITERIA, Review
-from reviewtui.core.query import SORTS, FieldTerm, NumberTerm, Query, Term, Word, norm_label, parse_query
+from reviewtui.core.query import FieldTerm, NumberTerm, Query, Term, Word, norm_label, parse_query
 from reviewtui.core.searchdata import IndexData, build
+from reviewtui.core.sorts import SORTS
 
 
 @dataclass(frozen=True, slots=True)
