@@ -40,6 +40,48 @@ class Hit:
     """With collapse_twins, the other-language review folded into this row."""
 
 
+class _LazyHit(Hit):
+    """A Hit whose highlights and snippet are worked out when first read: the JSON output reads
+    neither, and a snippet reads the review's body from the cache."""
+
+    __slots__ = ("_later",)
+
+
+def _lazy(name: str) -> property:
+    slot = Hit.__dict__[name]
+
+    def get(self: _LazyHit) -> Any:
+        try:
+            return slot.__get__(self)
+        except AttributeError:
+            value = self._later[name]()  # type: ignore[attr-defined]
+            slot.__set__(self, value)
+            return value
+
+    def put(self: _LazyHit, value: Any) -> None:  # dataclasses.replace and __init__ set fields
+        slot.__set__(self, value)
+
+    return property(get, put, doc=Hit.__dict__[name].__doc__)
+
+
+_LazyHit.highlights = _lazy("highlights")  # type: ignore[assignment]
+_LazyHit.snippet = _lazy("snippet")  # type: ignore[assignment]
+_SET_HIT = {name: Hit.__dict__[name].__set__ for name in ("review", "score", "explain", "twin")}
+_SET_LATER = _LazyHit._later.__set__  # type: ignore[attr-defined]
+
+
+def _lazy_hit(
+    review: Review, score: float, explain: tuple[str, ...], twin: Review | None, later: dict[str, Any]
+) -> Hit:
+    hit = object.__new__(_LazyHit)
+    _SET_HIT["review"](hit, review)
+    _SET_HIT["score"](hit, score)
+    _SET_HIT["explain"](hit, explain)
+    _SET_HIT["twin"](hit, twin)
+    _SET_LATER(hit, later)
+    return hit
+
+
 class HitList(Sequence[Hit]):
     """The ranked hits; each Hit is made on first access. `index_of(path)` finds a row fast."""
 
@@ -173,14 +215,15 @@ class SearchIndex:
             if store is not None:
                 store.save_index(data.dumps())
         self.data = data
-        by_path = catalog.by_path
-        self.reviews: list[Review] = [by_path[p] for p in data.paths]
-        position = {p: i for i, p in enumerate(data.paths)}
+        paths = data.paths
+        self.reviews: list[Review] = list(map(catalog.by_path.__getitem__, paths))  # C-level loops: 7.6k each
+        position = dict(zip(paths, range(len(paths)), strict=True))
         self._position = position
         fulltext: FullText | None = store.fulltext if store is not None else None
         rowids: dict[int, int] = {}
         if fulltext is not None and store is not None:
-            rowids = {r: position[p] for p, r in store.rowids.items() if p in position}
+            rowids = dict(zip(map(store.rowids.get, paths), range(len(paths)), strict=True))  # type: ignore[arg-type]
+            rowids.pop(None, None)  # type: ignore[call-overload]  # a path without a row
         else:
             pending = getattr(catalog, "bodies_pending", False)
             fulltext = _LazyFullText(self.reviews, self._rowids_ready, self._store_catalog if pending else None)
@@ -415,14 +458,16 @@ class SearchIndex:
             if other is not None and scores is not None:
                 score = max(score, scores.get(other, 0.0))
             body_only = scores is not None and any(self.matcher.word(w).get(i) == BODY for w in query.words)
-            text = snippet(review, needles) if needles and (body_only or self._body_terms(query)) else None
-            return Hit(
+            shows_snippet = bool(needles) and (body_only or self._body_terms(query))
+            return _lazy_hit(
                 review,
                 score,
-                highlights(review.target_name, query.words),
-                text,
                 self.explain(review, query, score) if explain else (),
                 self.reviews[other] if other is not None else None,
+                {
+                    "highlights": lambda: highlights(review.target_name, query.words),
+                    "snippet": (lambda: snippet(review, needles)) if shows_snippet else lambda: None,
+                },
             )
 
         def paths(row: int) -> tuple[str, ...]:

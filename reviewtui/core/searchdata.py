@@ -22,7 +22,7 @@ from reviewtui.core.query import norm_label
 from reviewtui.core.text import fold, squash
 
 #: Bumped whenever the layout or the meaning of any field changes.
-DATA_VERSION = 9
+DATA_VERSION = 10
 
 #: Token fields, in the order of `IndexData.vocab`.
 NAME, COMPANY, TAG, SUMMARY = range(4)
@@ -127,7 +127,8 @@ class IndexData:
     rank among equal scores: the preferred language first, then the shorter name, then by name)."""
     tag_names: dict[str, str]
     """`norm_label` of a tag -> its most used spelling, to show."""
-    _raw: dict[str, bytes] | None
+    _raw: dict[str, Any] | None
+    """Of one loaded from the cache: the fields not decoded yet, as views into the blob."""
 
     def __init__(
         self,
@@ -174,25 +175,35 @@ class IndexData:
         return f"IndexData({len(self.paths)} reviews)"
 
     def dumps(self) -> bytes:
+        """Version, CRC, then the fields' lengths and the fields, each packed on its own (see `loads`)."""
         raw = self._raw or {}
-        packed = {name: raw[name] if name in raw else _ENCODE[name](getattr(self, name)) for name in _FIELDS}
-        body = marshal.dumps(packed)
+        parts = [raw[name] if name in raw else _ENCODE[name](getattr(self, name)) for name in _FIELDS]
+        lengths = marshal.dumps(tuple(len(part) for part in parts))
+        body = b"".join([len(lengths).to_bytes(4, "little"), lengths, *parts])
         return DATA_VERSION.to_bytes(4, "little") + zlib.crc32(body).to_bytes(4, "little") + body
 
     @classmethod
     def loads(cls, blob: bytes) -> IndexData | None:
-        """The index stored by `dumps`, or None when the blob is of another version or damaged."""
+        """The index stored by `dumps`, or None when the blob is of another version or damaged.
+        Nothing is copied or decoded yet: each field is a view into the blob until first read."""
         try:
-            body = memoryview(blob)[8:]
-            if blob[:4] != DATA_VERSION.to_bytes(4, "little") or blob[4:8] != zlib.crc32(body).to_bytes(4, "little"):
+            view = memoryview(blob)
+            checksum = zlib.crc32(view[8:]).to_bytes(4, "little")
+            if blob[:4] != DATA_VERSION.to_bytes(4, "little") or blob[4:8] != checksum:
                 return None  # another version, or damaged: found now rather than in the middle of a search
-            packed = marshal.loads(body)
-            if not isinstance(packed, dict) or set(packed) != set(_FIELDS):
+            size = int.from_bytes(view[8:12], "little")
+            lengths = marshal.loads(view[12 : 12 + size])
+            if not isinstance(lengths, tuple) or len(lengths) != len(_FIELDS):
                 return None
-            if not all(type(value) is bytes for value in packed.values()):
+            if not all(type(n) is int and n >= 0 for n in lengths) or 12 + size + sum(lengths) != len(view):
                 return None
+            raw: dict[str, Any] = {}
+            offset = 12 + size
+            for name, length in zip(_FIELDS, lengths, strict=True):
+                raw[name] = view[offset : offset + length]
+                offset += length
             data = cls.__new__(cls)
-            data._raw = packed
+            data._raw = raw
             return data
         except (ValueError, EOFError, TypeError):
             return None
