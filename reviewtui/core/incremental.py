@@ -47,18 +47,26 @@ def load_cached(
     progress: Any = None,
     cancelled: Any = None,
     spare: list[parallel.Process] | None = None,
+    pieces: dict[str, Any] | None = None,
 ) -> tuple[list[Review], list[Problem], Store | None, list[str], Any]:
     """(reviews, problems, store, notices, later). A store of None means: nothing could be cached
     (yet: with `options.defer`, `later` is a callable that stores the parsed files, else None).
-    `spare`: worker processes started ahead (`parallel.spawn`); used or let go here."""
+    `spare`: worker processes started ahead (`parallel.spawn`); used or let go here. `pieces`
+    gets the search data pieces that worker processes made (`searchdata.pieces_of`), by path."""
     try:
-        return _load_cached(root, found, options, progress, cancelled, spare or [])
+        return _load_cached(root, found, options, progress, cancelled, spare or [], pieces)
     finally:
         parallel.release([p for p in spare or () if p.stdin is not None and not p.stdin.closed])
 
 
 def _load_cached(
-    root: Path, found: Any, options: Cache, progress: Any, cancelled: Any, spare: list[parallel.Process]
+    root: Path,
+    found: Any,
+    options: Cache,
+    progress: Any,
+    cancelled: Any,
+    spare: list[parallel.Process],
+    pieces: dict[str, Any] | None,
 ) -> tuple[list[Review], list[Problem], Store | None, list[str], Any]:
     from reviewtui.core.catalog import read_file
 
@@ -88,7 +96,7 @@ def _load_cached(
     fresh = [e for e in found.files if (r := rows.get(e.rel)) is None or (r[7], r[8]) != (e.mtime_ns, e.size)]
     if writer is not None and store is not None and parallel.jobs_for(len(fresh)) >= 2:
         return _load_in_workers(
-            found, fresh, rows, listed, store, writer, path, notices, options, progress, cancelled, spare
+            found, fresh, rows, listed, store, writer, path, notices, options, progress, cancelled, spare, pieces
         )
     deferred = writer is not None and options.defer and DEFER_MIN <= len(fresh) <= DEFER_MAX
     reviews: list[Review] = []
@@ -150,6 +158,7 @@ def _load_in_workers(
     progress: Any,
     cancelled: Any,
     spare: list[parallel.Process],
+    pieces: dict[str, Any] | None,
 ) -> tuple[list[Review], list[Problem], Store | None, list[str], Any]:
     """Parse the fresh files in worker processes (`parallel.py`) that write them into the cache,
     while this process reads the unchanged ones from it. The first results need only the heads
@@ -199,11 +208,13 @@ def _load_in_workers(
     if pool is not None:
         by_id = dict(pairs)
         for records in pool.records(cancelled):
-            for rowid, kind, lang, ref, company_id, head, blob in records:
+            for rowid, kind, lang, ref, company_id, head, blob, made in records:
                 rel = by_id[rowid].rel
                 if kind is not None:
                     reviews.append(review_from((rel, rowid, kind, lang, ref, company_id), store, head))
                     store.rowids[rel] = rowid
+                    if pieces is not None:
+                        pieces[rel] = made
                 if blob:
                     problems.extend(problems_from(rel, blob))
             done += len(records)

@@ -38,9 +38,9 @@ FRAME_RECORDS = 256
 WRITE_ROWS = 4000
 _LENGTH = struct.Struct("<I")
 
-#: (rowid, kind, lang, ref, company_id, head, problems): kind and the rest are None when the file
-#: was dropped (its problems say why).
-Record = tuple[int, Any, Any, Any, Any, Any, Any]
+#: (rowid, kind, lang, ref, company_id, head, problems, search data pieces): kind and the rest
+#: are None when the file was dropped (its problems say why). See `searchdata.pieces_of`.
+Record = tuple[int, Any, Any, Any, Any, Any, Any, Any]
 
 
 def cpus() -> int:
@@ -286,6 +286,7 @@ def main() -> None:
     from reviewtui.core.cache import body_of, head_of, problems_blob
     from reviewtui.core.catalog import FileEntry, read_file
     from reviewtui.core.fulltext import body_text, fts_text
+    from reviewtui.core.searchdata import pieces_of
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     gc.disable()  # parsing makes millions of objects and no cycles
@@ -331,9 +332,11 @@ def main() -> None:
         review = result.review
         problems = problems_blob(result.problems)
         if review is None:
-            answers.append((rowid, None, None, None, None, None, problems))
+            answers.append((rowid, None, None, None, None, None, problems, None))
         else:
-            answers.append((rowid, review.kind, review.lang, review.ref, review.company_id, head_of(review), problems))
+            pieces = pieces_of(review.target_name, review.tags, review.summary)
+            head = head_of(review)
+            answers.append((rowid, review.kind, review.lang, review.ref, review.company_id, head, problems, pieces))
         parsed.append(((rowid, rel, mtime, size, problems), review))
         if len(answers) >= FRAME_RECORDS:
             _send(("p", answers[:]))

@@ -211,7 +211,10 @@ class SearchIndex:
             if store is not None and hasattr(store, "prefetch_heads"):
                 store.prefetch_heads(catalog.reviews)
             twins = {r.path: t.path for r in catalog.reviews if (t := catalog.twin_of(r)) is not None}
-            data = build(catalog.reviews, twins)
+            pieces = getattr(catalog, "pieces", None)
+            data = build(catalog.reviews, twins, pieces)
+            if pieces:
+                pieces.clear()  # needed once
             if store is not None:
                 store.save_index(data.dumps())
         self.data = data

@@ -280,11 +280,33 @@ def _positions(order: list[int]) -> list[int]:
     return rank
 
 
-def build(reviews: list[Review], twin_of: dict[str, str] | None = None) -> IndexData:
-    """Index data for reviews. `twin_of` maps a path to its twin's path (see `Catalog.twin_of`)."""
-    folded = [(fold(r.target_name), r.lang, r.path, r) for r in reviews]
-    folded.sort(key=lambda t: (t[0], t[1], t[2]))
-    ordered = [t[3] for t in folded]
+Pieces = tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""What `build` works out for each review on its own: the folded and the squashed target name, the
+name entries but the model (`name_entries`), each tag's `norm_label`, and the summary's tokens.
+Parsing processes send them with each review (`parallel.py`): the parent then only gathers."""
+
+
+def pieces_of(target_name: str, tags: tuple[str, ...], summary: str) -> Pieces:
+    name = fold(target_name)
+    squashed = squash(name)
+    return (
+        name,
+        squashed,
+        tuple(name_entries(name, squashed, squashed)),
+        tuple(norm_label(tag) for tag in tags),
+        tuple(set(tokens(fold(summary)))),
+    )
+
+
+def build(
+    reviews: list[Review], twin_of: dict[str, str] | None = None, pieces: dict[str, Pieces] | None = None
+) -> IndexData:
+    """Index data for reviews. `twin_of` maps a path to its twin's path (see `Catalog.twin_of`);
+    `pieces` holds `pieces_of` of reviews by path, when already made elsewhere."""
+    given = pieces or {}
+    made = [given.get(r.path) or pieces_of(r.target_name, r.tags, r.summary) for r in reviews]
+    folded = sorted(zip(reviews, made, strict=True), key=lambda t: (t[1][0], t[0].lang, t[0].path))
+    ordered = [t[0] for t in folded]
     paths = [r.path for r in ordered]
     position = {path: i for i, path in enumerate(paths)}
     company_names = _company_names(ordered)
@@ -295,35 +317,38 @@ def build(reviews: list[Review], twin_of: dict[str, str] | None = None) -> Index
     companies: list[str] = []
     tag_lists: list[tuple[str, ...]] = []
     vocab: list[dict[str, list[int]]] = [{}, {}, {}, {}]
-    spellings: dict[str, Counter[str]] = {}
+    spellings: Counter[tuple[str, str]] = Counter()
+    known: dict[str, tuple[str, set[str], set[str]]] = {}
     name_vocab, company_vocab, tag_vocab, summary_vocab = vocab
-    for i, (name, _, _, review) in enumerate(folded):
-        sq = squash(name)
-        company = norm_label(review.company_id)
-        company_keys = company_names.get(company, set()) | {company.replace(" ", "")}
+    for i, (review, (name, sq, entries, labels, summary)) in enumerate(folded):
+        company_id = review.company_id
+        company_info = known.get(company_id)
+        if company_info is None:
+            company = norm_label(company_id)
+            keys = company_names.get(company, set()) | {company.replace(" ", "")}
+            words = set(company.split())
+            words.update(keys)
+            company_info = known[company_id] = (company, keys, words)
+        company, company_keys, words = company_info
         model = model_of(sq, company_keys)
         names.append(name)
         squashed.append(sq)
         models.append(model)
         companies.append(company)
 
-        _post(name_vocab, name_entries(name, sq, model), i)
-
-        words = set(company.split())
-        words.update(company_keys)
+        _post(name_vocab, entries if model in entries else (*entries, model), i)
         _post(company_vocab, words, i)
 
-        labels = [(norm_label(tag), tag) for tag in review.tags]
-        for label, tag in labels:
-            spellings.setdefault(label, Counter())[tag] += 1
-        tags = tuple(dict.fromkeys(label for label, _ in labels if label))
+        tags = tuple(dict.fromkeys(label for label in labels if label))
+        for label, tag in zip(labels, review.tags, strict=True):
+            spellings[label, tag] += 1
         tag_lists.append(tags)
         tag_words: set[str] = set()
         for tag in tags:
             tag_words.update(tag.split())
             tag_words.add(tag.replace(" ", ""))
         _post(tag_vocab, tag_words, i)
-        _post(summary_vocab, set(tokens(fold(review.summary))), i)
+        _post(summary_vocab, summary, i)
 
     pair = list(range(len(ordered)))
     for path, other in (twin_of or {}).items():
@@ -336,6 +361,9 @@ def build(reviews: list[Review], twin_of: dict[str, str] | None = None) -> Index
         if model != sq:
             whole.setdefault(model, []).append(i)
     langs = [r.lang for r in ordered]
+    tag_names: dict[str, str] = {}
+    for (label, tag), _ in spellings.most_common():  # ties: the spelling met first
+        tag_names.setdefault(label, tag)
     return IndexData(
         paths=paths,
         names=names,
@@ -352,7 +380,7 @@ def build(reviews: list[Review], twin_of: dict[str, str] | None = None) -> Index
         vocab=[pack(v) for v in vocab],
         whole=pack(whole),
         ranks=_ranks(langs, pair, squashed),
-        tag_names={label: spelled.most_common(1)[0][0] for label, spelled in spellings.items()},
+        tag_names=tag_names,
     )
 
 
