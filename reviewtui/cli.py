@@ -7,13 +7,17 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from reviewtui import __version__
-from reviewtui.core.catalog import Catalog, load_catalog, scan_ahead
-from reviewtui.core.model import Review
 from reviewtui.core.paths import demo_content
-from reviewtui.core.text import clean
+from reviewtui.core.scanning import scan_ahead
+
+TYPE_CHECKING = False  # not typing's: `search` starts its scan before loading more than it needs
+if TYPE_CHECKING:
+    from typing import Any
+
+    from reviewtui.core.catalog import Catalog
+    from reviewtui.core.model import Review
 
 SUBCOMMANDS = ("validate", "search", "serve", "cache")
 
@@ -27,6 +31,13 @@ def dump_json(value: Any) -> str:
 
     text = json.dumps(value, ensure_ascii=False)
     return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def clean(text: str, *, multiline: bool = False) -> str:
+    """`text.clean`, imported on first use."""
+    from reviewtui.core.text import clean as clean_text
+
+    return clean_text(text, multiline=multiline)
 
 
 def notice(message: str) -> None:
@@ -53,6 +64,7 @@ def _check_root(root: Path) -> None:
 def _load(root: Path, *, rebuild: bool = False) -> Catalog:
     """The catalog, after telling stderr (one line each) what went wrong with the index cache."""
     from reviewtui.core.cache import Cache
+    from reviewtui.core.catalog import load_catalog
 
     catalog = load_catalog(root, cache=Cache(rebuild=rebuild))
     for message in catalog.notices:

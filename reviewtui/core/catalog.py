@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import errno
 import gc
-import marshal
 import os
-import re
 import stat
 import threading
-from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reviewtui.core import scanning
 from reviewtui.core.model import ParseResult, Problem, Review
-from reviewtui.core.text import clean
+from reviewtui.core.scanning import kind_of as _kind_of
 
 #: Called with (files done, files in all) while loading.
 Progress = Callable[[int, int], None]
 #: Returns True when loading should stop.
 Cancelled = Callable[[], bool]
-
-LAYOUT_DIRS = ("_products", "_companies")
-_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,159 +39,18 @@ class Scan:
     """`.md` entries that are not regular files (pipes, dangling or looping links); each has a problem."""
 
 
-def _kind_of(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
-
-
-def _unusable(path: Path, rel: str) -> Problem:
-    """Why a `.md` entry that is neither a regular file nor a folder cannot be read."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        if os.path.islink(path):
-            try:
-                target = clean(os.readlink(path))[:120]
-            except OSError:
-                target = "?"
-            return Problem(rel, None, "error", f"This is a symbolic link to {target!r}, which does not exist.")
-        return Problem(rel, None, "error", "The file vanished while the folder was being read.")
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return Problem(rel, None, "error", "This is a symbolic link that loops back on itself.")
-        return Problem(rel, None, "error", f"The file could not be read: {exc.strerror or exc}.")
-    return Problem(rel, None, "error", f"This is {_kind_of(mode)}, not a file; it was skipped.")
-
-
-_SURROGATES = re.compile("[\ud800-\udfff]")
-_BAD_NAME = "The file's name (or a folder's on its path) is not valid UTF-8; rename it to have the file indexed."
-
-
 def _os_message(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "The file vanished while the folder was being read."
     return f"The file could not be read: {exc.strerror or exc}."
 
 
-def _inside(real: str, tops: list[str]) -> bool:
-    return any(real == top or real.startswith(top.rstrip(os.sep) + os.sep) for top in tops)
-
-
-def _walk(
-    top: Path,
-    root: Path,
-    tops: list[str],
-    seen: set[tuple[int, int]],
-    out: Scan,
-    send: Callable[[list[Any]], None] | None = None,
-) -> None:
-    """Depth first, without recursion: a tree can be deeper than Python's recursion limit.
-
-    Strings rather than Paths, and the least work per entry (a name test, a slice, the stat):
-    at 7.6k files the walk's own Python cost as much as its system calls. With `send` (for
-    `scan_ahead`), files are (path, rel, mtime_ns, size) tuples handed to it a batch at a time.
-    """
-    from operator import attrgetter
-
-    root_text = str(root)
-    base = os.path.join(root_text, "")
-    prefix = len(base)
-    files, problems = out.files, out.problems
-    new, set_path, set_rel, set_mtime, set_size = _ENTRY_MAKER
-    by_name = attrgetter("name")
-    windows = os.sep != "/"
-    stack = [str(top)]
-    while stack:
-        directory = stack.pop()
-        try:
-            info = os.stat(directory)
-        except OSError:
-            continue
-        key = (info.st_dev, info.st_ino)
-        if key in seen:  # a symlink loop, or the same folder reached twice
-            continue
-        seen.add(key)
-        try:
-            entries = sorted(os.scandir(directory), key=by_name)
-        except OSError as exc:
-            rel = _relative(directory, root, base) if directory != root_text else "."
-            problems.append(Problem(rel, None, "error", f"The folder could not be read: {exc.strerror or exc}."))
-            continue
-        folders: list[str] = []
-        for entry in entries:
-            name = entry.name
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if name in _SKIP_DIRS or name.startswith("."):
-                    continue
-                path = entry.path
-                if entry.is_symlink() and not _inside(os.path.realpath(path), tops):
-                    message = "This folder is a symbolic link to a place outside the collection; it was not followed."
-                    problems.append(Problem(_relative(path, root, base), None, "warning", message))
-                    continue
-                folders.append(path)
-                continue
-            if not name.lower().endswith(".md"):
-                continue
-            path = entry.path  # a str: a Path per file costs more than the walk itself at 100k files
-            rel = path[prefix:] if path.startswith(base) else _relative(path, root, base)
-            if windows:
-                rel = rel.replace(os.sep, "/")
-            if not rel.isascii() and _SURROGATES.search(rel):  # Linux names are bytes: keep undecodable ones out
-                problems.append(Problem(clean(rel), None, "error", _BAD_NAME))
-                out.unusable += 1
-                continue
-            try:
-                is_file = entry.is_file()
-            except OSError:
-                is_file = False
-            if not is_file:
-                problems.append(_unusable(Path(path), rel))
-                out.unusable += 1
-                continue
-            try:
-                st = entry.stat()
-            except FileNotFoundError:
-                problems.append(Problem(rel, None, "error", "The file vanished while the folder was being read."))
-                out.unusable += 1
-                continue
-            except OSError as exc:
-                problems.append(Problem(rel, None, "error", f"The file could not be read: {exc.strerror or exc}."))
-                out.unusable += 1
-                continue
-            if send is not None:
-                files.append((path, rel, st.st_mtime_ns, st.st_size))  # type: ignore[arg-type]
-                continue
-            found = new(FileEntry)  # FileEntry(path, rel, ...) without the frozen __init__'s setattr calls
-            set_path(found, path)
-            set_rel(found, rel)
-            set_mtime(found, st.st_mtime_ns)
-            set_size(found, st.st_size)
-            files.append(found)
-        stack.extend(reversed(folders))
-        if send is not None and len(files) >= _BATCH:
-            send(files)
-            files.clear()
-    if send is not None and files:
-        send(files)
-        files.clear()
-
-
-def _relative(path: str, root: Path, base: str) -> str:
-    if path.startswith(base):
-        return path[len(base) :].replace(os.sep, "/")
-    return Path(path).relative_to(root).as_posix()
-
-
-_ENTRY_MAKER = (object.__new__, *(FileEntry.__dict__[name].__set__ for name in ("path", "rel", "mtime_ns", "size")))
+_ENTRY_MAKER = (
+    object.__new__,
+    FileEntry,
+    *(FileEntry.__dict__[name].__set__ for name in ("path", "rel", "mtime_ns", "size")),
+)
+"""FileEntry(path, rel, mtime_ns, size) without the frozen __init__'s setattr calls (see `scanning.walk`)."""
 
 
 def scan(root: Path) -> Scan:
@@ -205,142 +58,10 @@ def scan(root: Path) -> Scan:
 
     Symbolic links are followed inside the collection (loops are cut); a linked folder that leads
     outside it is reported and not entered. Pipes, sockets and dangling links become problems.
-    After `scan_ahead(root)`, the answer of the process it started (the same walk, done earlier).
+    After `scanning.scan_ahead(root)`, the answer of the process it started (the same walk, earlier).
     """
-    ahead = _AHEAD.pop(os.fspath(root), None)
-    if ahead is not None:
-        found = _collect(root, *ahead)
-        if found is not None:
-            return found
-    return _scan(root)
-
-
-def _scan(root: Path, send: Callable[[list[Any]], None] | None = None) -> Scan:
-    from operator import attrgetter
-
-    out = Scan([], [])
-    seen: set[tuple[int, int]] = set()
-    layout = [root / name for name in LAYOUT_DIRS if (root / name).is_dir()]
-    starts = layout or [root]
-    tops = [os.path.realpath(root), *(os.path.realpath(d) for d in starts)]
-    for directory in starts:
-        _walk(directory, root, tops, seen, out, send)
-    out.files.sort(key=attrgetter("rel"))
-    return out
-
-
-_AHEAD: dict[str, tuple[int, int]] = {}
-"""Scans started by `scan_ahead`: root -> (process id, read end of its pipe)."""
-_EXITING: list[int] = []
-"""`scan_ahead` processes that had answered but not yet exited when last looked at."""
-
-
-def _reap(pid: int | None = None) -> None:
-    """Collect the exit of scan processes that are done, without waiting for them."""
-    if pid is not None:
-        _EXITING.append(pid)
-    for child in list(_EXITING):
-        try:
-            done = os.waitpid(child, os.WNOHANG)[0] != 0
-        except OSError:  # not a child of ours any more
-            done = True
-        if done:
-            _EXITING.remove(child)
-
-
-def scan_ahead(root: Path) -> bool:
-    """Start `scan(root)` in a forked process, so that the caller's imports and cache reads run
-    while the files are stat'ed (a warm start spends a third of its time in the scan); the next
-    `scan(root)` takes its answer. Only on Linux, and only from a process with no other thread
-    (forking one with threads is unsafe). True when started."""
-    import sys
-
-    if not sys.platform.startswith("linux") or threading.active_count() > 1 or os.fspath(root) in _AHEAD:
-        return False
-    _reap()
-    try:
-        read, write = os.pipe()
-    except OSError:
-        return False
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read)
-        os.close(write)
-        return False
-    if pid == 0:  # the child: scan, answer, and leave without any clean-up of the parent's state
-        try:
-            os.close(read)
-            gc.disable()
-            base = os.path.join(os.fspath(root), "")
-
-            def send(files: list[Any]) -> None:
-                """A batch of files: NUL-joined rels (no name holds a NUL), mtimes and sizes as arrays,
-                and the few paths that are not base + rel."""
-                rels = "\0".join([f[1] for f in files])
-                mtimes, sizes = array("q", [f[2] for f in files]), array("q", [f[3] for f in files])
-                odd = {i: f[0] for i, f in enumerate(files) if not f[0].startswith(base)}
-                _frame(write, ("files", rels, mtimes.tobytes(), sizes.tobytes(), odd))
-
-            found = _scan(root, send)
-            problems = [(p.path, p.line, p.severity, p.message) for p in found.problems]
-            _frame(write, ("end", problems, found.unusable))
-            os.close(write)  # the parent reads to the end now, not once this process is gone (1 ms later)
-        finally:
-            os._exit(0)
-    os.close(write)
-    _AHEAD[os.fspath(root)] = (pid, read)
-    return True
-
-
-_BATCH = 1000
-"""Files per message of a `scan_ahead` process: the parent makes the entries of one while the
-next is being scanned."""
-
-
-def _frame(fd: int, message: tuple[Any, ...]) -> None:
-    data = marshal.dumps(message)
-    view = memoryview(len(data).to_bytes(4, "little") + data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _collect(root: Path, pid: int, read: int) -> Scan | None:
-    """The answer of a `scan_ahead` process; None if it failed (the caller scans itself)."""
-    from operator import attrgetter
-
-    base = os.path.join(os.fspath(root), "")
-    new, set_path, set_rel, set_mtime, set_size = _ENTRY_MAKER
-    entries: list[FileEntry] = []
-    try:
-        with os.fdopen(read, "rb") as pipe:
-            while True:
-                head = pipe.read(4)
-                data = pipe.read(int.from_bytes(head, "little")) if len(head) == 4 else b""
-                message = marshal.loads(data)
-                if message[0] == "end":
-                    _, problems, unusable = message
-                    break
-                _, joined, mtimes, sizes, odd = message
-                start = len(entries)
-                rels = joined.split("\0")
-                times, lengths = array("q", mtimes), array("q", sizes)
-                for rel, mtime, size in zip(rels, times, lengths, strict=True):
-                    entry = new(FileEntry)
-                    set_path(entry, base + rel)
-                    set_rel(entry, rel)
-                    set_mtime(entry, mtime)
-                    set_size(entry, size)
-                    entries.append(entry)
-                for i, path in odd.items():
-                    set_path(entries[start + i], path)
-        found = Scan(entries, [Problem(*p) for p in problems], unusable)
-    except (OSError, ValueError, EOFError, TypeError):  # the process failed: a short or damaged answer
-        return None
-    finally:
-        _reap(pid)
-    found.files.sort(key=attrgetter("rel"))
-    return found
+    found = scanning.collect(root, _ENTRY_MAKER, Problem) or scanning.walk(root, _ENTRY_MAKER, Problem)
+    return Scan(*found)
 
 
 def _error(entry: FileEntry, message: str) -> ParseResult:
@@ -405,6 +126,8 @@ class Catalog:
     """One-line notices for the user (e.g. the cache could not be used); not problems of files."""
     later: Any = field(default=None, repr=False, compare=False)
     """With `cache.Cache(defer=True)`: the cache writes still to do (see `store_later`)."""
+    pieces: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Search data pieces made by parsing processes (`searchdata.pieces_of`), until the index takes them."""
     stored: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
     """Set once nothing is left to store (at once without `later`)."""
     _storing: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -560,11 +283,12 @@ def _load(root: Path, progress: Progress | None, cancelled: Cancelled | None, ca
             jobs = min(parallel.cpus(), parallel.MAX_JOBS)
             spare = parallel.spawn(jobs) if jobs >= 2 else []  # a first start: they load while we scan
         found = scan(root)
+        pieces: dict[str, Any] = {}
         reviews, problems, store, notices, later = load_cached(
-            root, found, options, progress=progress, cancelled=cancelled, spare=spare
+            root, found, options, progress=progress, cancelled=cancelled, spare=spare, pieces=pieces
         )
         files = len(found.files) + found.unusable
-        return Catalog(root, reviews, problems, files, store=store, notices=notices, later=later)
+        return Catalog(root, reviews, problems, files, store=store, notices=notices, later=later, pieces=pieces)
     found = scan(root)
     reviews: list[Review] = []
     problems = list(found.problems)

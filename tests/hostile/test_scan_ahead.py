@@ -1,4 +1,4 @@
-"""`scan_ahead` (the scan in a forked process, for the CLI) finds exactly what `scan` finds,
+"""`scanning.scan_ahead` (the scan in a forked process, for the CLI) finds exactly what `scan` finds,
 on the hostile corpus too: pipes, loops, links out, undecodable names."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 CODE = """
 import json, sys
 from pathlib import Path
-from reviewtui.core import catalog
+from reviewtui.core import catalog, scanning
 
 def snapshot(found):
     files = [(str(f.path).encode("utf-8", "surrogateescape").hex(), f.rel.encode("utf-8", "surrogatepass").hex(),
@@ -27,9 +27,9 @@ def snapshot(found):
     return {"files": files, "problems": problems, "unusable": found.unusable}
 
 root = Path(sys.argv[1])
-catalog._BATCH = int(sys.argv[2])  # files per message: a few, to have many
-started = catalog.scan_ahead(root)
-again = catalog.scan_ahead(root)  # one at a time per root
+scanning._BATCH = int(sys.argv[2])  # files per message: a few, to have many
+started = scanning.scan_ahead(root)
+again = scanning.scan_ahead(root)  # one at a time per root
 ahead = catalog.scan(root)
 after = catalog.scan(root)  # the answer is used once; this one scans here
 print(json.dumps({"started": started, "again": again, "ahead": snapshot(ahead), "here": snapshot(after)}))
@@ -59,13 +59,13 @@ def test_scan_ahead_finds_what_scan_finds(corpus: Corpus, relative: bool, batch:
 def test_scan_ahead_does_not_fork_a_process_with_threads(corpus: Corpus) -> None:
     import threading
 
-    from reviewtui.core import catalog
+    from reviewtui.core import scanning
 
     stop = threading.Event()
     worker = threading.Thread(target=stop.wait, daemon=True)
     worker.start()
     try:
-        assert catalog.scan_ahead(corpus.root) is False
+        assert scanning.scan_ahead(corpus.root) is False
     finally:
         stop.set()
         worker.join()
