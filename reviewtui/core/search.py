@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 from typing import Any, Protocol, overload
 
@@ -220,8 +221,6 @@ class SearchIndex:
         self.data = data
         paths = data.paths
         self.reviews: list[Review] = list(map(catalog.by_path.__getitem__, paths))  # C-level loops: 7.6k each
-        position = dict(zip(paths, range(len(paths)), strict=True))
-        self._position = position
         fulltext: FullText | None = store.fulltext if store is not None else None
         rowids: dict[int, int] = {}
         if fulltext is not None and store is not None:
@@ -238,6 +237,12 @@ class SearchIndex:
         self._twin = twin
         self._orders: dict[str, list[int]] = {}
         gc.freeze()  # the index lives as long as the catalog: keep collections from walking it
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        """Review path -> id (made when first needed: explain, a store adopted later)."""
+        paths = self.data.paths
+        return dict(zip(paths, range(len(paths)), strict=True))
 
     def adopt_store(self, store: SearchStore) -> bool:
         """Answer body terms from `store`'s full-text index from now on (a deferred cold load has

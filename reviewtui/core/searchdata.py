@@ -22,7 +22,7 @@ from reviewtui.core.query import norm_label
 from reviewtui.core.text import fold, squash
 
 #: Bumped whenever the layout or the meaning of any field changes.
-DATA_VERSION = 10
+DATA_VERSION = 11
 
 #: Token fields, in the order of `IndexData.vocab`.
 NAME, COMPANY, TAG, SUMMARY = range(4)
@@ -65,11 +65,12 @@ def model_of(squashed_name: str, company_keys: Iterable[str]) -> str:
     return best
 
 
-Packed = tuple[list[str], bytes, bytes, str, bytes]
+Packed = tuple[list[str], bytes, bytes, str, bytes, bytes]
 """A token vocabulary: sorted tokens; `array("I")` bytes of posting offsets (one more than tokens)
 and of the review ids themselves; the tokens as one text, each followed by a newline (for
-substring lookups), and `array("I")` bytes of where each starts in it. Stored without the token
-list (the text split at newlines) and with few Python objects, so it loads in a few ms."""
+substring lookups); `array("I")` bytes of where each starts in it, and of the token positions
+ordered by length (for typo lookups). Stored without the token list (the text split at
+newlines) and with few Python objects, so it loads in a few ms."""
 
 
 _FIELDS = (
@@ -250,17 +251,19 @@ def pack(postings: dict[str, list[int]]) -> Packed:
         offsets.append(len(ids))
     text = "\n".join(tokens) + "\n"
     starts = array("I", [0, *accumulate(len(t) + 1 for t in tokens)][:-1] if tokens else [])
-    return tokens, offsets.tobytes(), ids.tobytes(), text, starts.tobytes()
+    lengths = list(map(len, tokens))
+    by_length = array("I", sorted(range(len(tokens)), key=lengths.__getitem__))
+    return tokens, offsets.tobytes(), ids.tobytes(), text, starts.tobytes(), by_length.tobytes()
 
 
-def _packed_out(packed: Packed) -> tuple[str, bytes, bytes, bytes]:
-    _, offsets, ids, text, starts = packed
-    return text, offsets, ids, starts
+def _packed_out(packed: Packed) -> tuple[str, bytes, bytes, bytes, bytes]:
+    _, offsets, ids, text, starts, by_length = packed
+    return text, offsets, ids, starts, by_length
 
 
-def _packed_in(stored: tuple[str, bytes, bytes, bytes]) -> Packed:
-    text, offsets, ids, starts = stored
-    return (text[:-1].split("\n") if len(text) > 1 else []), offsets, ids, text, starts
+def _packed_in(stored: tuple[str, bytes, bytes, bytes, bytes]) -> Packed:
+    text, offsets, ids, starts, by_length = stored
+    return (text[:-1].split("\n") if len(text) > 1 else []), offsets, ids, text, starts, by_length
 
 
 def _ranks(langs: list[str], pair: list[int], squashed: list[str]) -> dict[str, tuple[list[int], list[int]]]:

@@ -63,11 +63,12 @@ class Vocabulary:
         self.postings = Postings(tokens, starts, postings)
         self.at = self.postings.at
         self._starts: Sequence[int]
-        if made:  # the text and token starts, made by `searchdata.pack` and kept in the cache
+        if made:  # the text, token starts and length order, made by `searchdata.pack` and kept in the cache
             self.blob, self._starts = made[0], array("I", made[1])
         else:
             self.blob = "\n".join(tokens) + "\n"
             self._starts = [0, *accumulate(len(t) + 1 for t in tokens)][:-1] if tokens else []
+        self._order: Sequence[int] | None = array("I", made[2]) if len(made) > 2 else None
         self._by_length: dict[int, tuple[list[str], list[int]]] | None = None
 
     def __len__(self) -> int:
@@ -103,7 +104,7 @@ class Vocabulary:
         if self._by_length is None:
             tokens = self.tokens
             lengths = list(map(len, tokens))
-            order = sorted(range(len(tokens)), key=lengths.__getitem__)  # C-level: a few ms at 100k
+            order = self._order or sorted(range(len(tokens)), key=lengths.__getitem__)  # C-level: a few ms at 100k
             by_length: dict[int, tuple[list[str], list[int]]] = {}
             start = 0
             while start < len(order):
