@@ -61,15 +61,22 @@ def _check_root(root: Path) -> None:
         raise SystemExit(2)
 
 
-def _load(root: Path, *, rebuild: bool = False) -> Catalog:
-    """The catalog, after telling stderr (one line each) what went wrong with the index cache."""
+def _load(root: Path, *, rebuild: bool = False, defer: bool = False) -> Catalog:
+    """The catalog, after telling stderr (one line each) what went wrong with the index cache.
+    With `defer`, the caller stores it (`Catalog.store_later`, see `_stored`)."""
     from reviewtui.core.cache import Cache
     from reviewtui.core.catalog import load_catalog
 
-    catalog = load_catalog(root, cache=Cache(rebuild=rebuild))
+    catalog = load_catalog(root, cache=Cache(rebuild=rebuild, defer=defer))
     for message in catalog.notices:
         notice(f"reviewtui: {clean(message)}")
     return catalog
+
+
+def _stored(catalog: Catalog, index: Any) -> None:
+    """Finish a deferred load: the search index was built while parsing processes stored the files."""
+    for message in catalog.store_later(index):
+        notice(f"reviewtui: {clean(message)}")
 
 
 def review_json(review: Review) -> dict[str, Any]:
@@ -186,10 +193,11 @@ def run_search(argv: Sequence[str]) -> int:
     scan_ahead(root)  # the stat calls of the scan run in another process while the search code loads
     from reviewtui.core.search import SearchIndex
 
-    catalog = _load(root, rebuild=args.rebuild)
+    catalog = _load(root, rebuild=args.rebuild, defer=True)
     if catalog.errors:
         notice(f"reviewtui: {len(catalog.errors)} file(s) could not be read; `reviewtui validate` lists them.")
     index = SearchIndex(catalog)
+    _stored(catalog, index)
     options = {
         "lang": args.lang,
         "limit": args.limit,

@@ -61,7 +61,10 @@ def test_workers_give_what_the_process_itself_gives(content: Path, workers: list
     assert cold.notices == [] and cold.store is not None and cold.later is None
     assert all(isinstance(r, CachedReview) for r in cold.reviews)
     assert snapshot(cold) == snapshot(plain)
-    assert found(SearchIndex(cold), QUERIES) == found(SearchIndex(plain), QUERIES)
+    assert len(cold.pieces) == len(cold.reviews)  # the workers made the search data pieces
+    cold_index = SearchIndex(cold)
+    assert cold_index.data == SearchIndex(plain).data and not cold.pieces
+    assert found(cold_index, QUERIES) == found(SearchIndex(plain), QUERIES)
     warm = load_catalog(content)
     assert len(workers) == 1  # nothing left to parse
     assert snapshot(warm) == snapshot(plain)
@@ -203,3 +206,40 @@ def test_workers_started_early_but_not_needed_go_away(content: Path, early: list
     cold = load_catalog(content)  # 89 files: parsed in the process itself
     assert len(early) == 2 and ended(early)
     assert snapshot(cold) == snapshot(load_catalog(content, cache=False))
+
+
+def test_the_cli_gives_the_same_answers_with_workers(
+    tmp_path: Path, content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end, as a script runs it: 890 files (enough for two workers on their own), a cold
+    then a warm `search --batch` and `validate`, against the same with all parsing in one process."""
+    import json
+    import sys
+
+    root = tmp_path / "many"
+    for n in range(10):
+        for path in content.rglob("*.md"):
+            rel = path.relative_to(content)
+            target = root / rel.parent / f"{rel.stem}-{n}.md"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes().replace(b"\nref: ", f"\nref: n{n}-".encode(), 1))
+    queries = tmp_path / "queries.txt"
+    queries.write_text("sennheiser hd600\nbody:helmholtz\nヘッドホン\ntag:headphones price<300\n\n", encoding="utf-8")
+
+    def run(jobs: str, *argv: str) -> tuple[str, str]:
+        env = {**os.environ, "REVIEWTUI_JOBS": jobs, "XDG_CACHE_HOME": str(tmp_path / f"cache-{jobs}")}
+        out = subprocess.run(
+            [sys.executable, "-m", "reviewtui", *argv], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert out.returncode in (0, 1), out.stderr
+        return out.stdout, out.stderr
+
+    batch = ["search", "--batch", str(queries), "--root", str(root), "--json", "--limit", "0"]
+    one = run("1", *batch)
+    lines = one[0].splitlines()
+    assert len(lines) == 5 and all(json.loads(line) for line in lines[:4]) and json.loads(lines[4]) == []
+    monkeypatch.setenv("REVIEWTUI_JOBS", "2")
+    assert parallel.jobs_for(len(scan(root).files)) == 2  # what the "2" runs below use
+    assert run("2", *batch) == one  # cold: parsed by two processes
+    assert run("2", *batch) == one  # warm
+    assert run("2", "validate", "--json", str(root)) == run("1", "validate", "--json", str(root))
