@@ -242,7 +242,8 @@ _DECODE: dict[str, Any] = dict.fromkeys(_FIELDS, marshal.loads) | {
 }
 
 
-def pack(postings: dict[str, list[int]]) -> Packed:
+def pack(postings: dict[str, list[int]], *, typos: bool = False) -> Packed:
+    """`typos`: store the tokens' order by length too (only names and companies get typo lookups)."""
     tokens = sorted(postings)
     offsets = array("I", [0])
     ids = array("I")
@@ -251,8 +252,8 @@ def pack(postings: dict[str, list[int]]) -> Packed:
         offsets.append(len(ids))
     text = "\n".join(tokens) + "\n"
     starts = array("I", [0, *accumulate(len(t) + 1 for t in tokens)][:-1] if tokens else [])
-    lengths = list(map(len, tokens))
-    by_length = array("I", sorted(range(len(tokens)), key=lengths.__getitem__))
+    lengths = list(map(len, tokens)) if typos else []
+    by_length = array("I", sorted(range(len(lengths)), key=lengths.__getitem__))
     return tokens, offsets.tobytes(), ids.tobytes(), text, starts.tobytes(), by_length.tobytes()
 
 
@@ -380,7 +381,7 @@ def build(
         scores=[[r.rating.overall for r in ordered]] + [[r.rating.criteria[c] for r in ordered] for c in range(5)],
         dates=[r.date for r in ordered],
         pair=pair,
-        vocab=[pack(v) for v in vocab],
+        vocab=[pack(v, typos=field in (NAME, COMPANY)) for field, v in enumerate(vocab)],
         whole=pack(whole),
         ranks=_ranks(langs, pair, squashed),
         tag_names=tag_names,
