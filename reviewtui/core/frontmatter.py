@@ -24,6 +24,10 @@ _NULL = {"~", "null", "Null", "NULL", ""}
 #: Characters that start something other than a plain scalar, or need YAML's rules.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`<=~\\")
 _NUMBERISH = frozenset("0123456789+-.")
+_FLOW = re.compile(r"[\[\]{}\t]")
+#: A flow sequence of double-quoted items without escapes or quotes inside (what `_double` reads).
+_QUOTED_ITEMS = re.compile(r' *"[^"\\]*"(?: *, *"[^"\\]*")* *')
+_QUOTED = re.compile(r'"([^"\\]*)"')
 
 
 class _Unsure(Exception):
@@ -32,9 +36,16 @@ class _Unsure(Exception):
 
 def load_simple(head: str) -> dict[str, Any] | None:
     """The front matter as YAML would load it, or None when it is not of the simple kind."""
+    loaded = load_simple_lines(head)
+    return loaded[0] if loaded is not None else None
+
+
+def load_simple_lines(head: str) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """`load_simple`, and the line of each key (counted from 0 in head)."""
     meta: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     try:
-        for line in head.split("\n"):
+        for number, line in enumerate(head.split("\n")):
             if not line or line.isspace():
                 continue
             match = _LINE.fullmatch(line)
@@ -44,9 +55,10 @@ def load_simple(head: str) -> dict[str, Any] | None:
             if key in meta or key in _BOOL or key in _NULL:
                 return None
             meta[key] = _value(raw.rstrip(" ") if raw is not None else "")
+            lines[key] = number
     except _Unsure:
         return None
-    return meta or None
+    return (meta, lines) if meta else None
 
 
 def _value(raw: str) -> Any:
@@ -114,6 +126,11 @@ def _sequence(inner: str) -> list[Any]:
         if inner:
             raise _Unsure
         return items
+    if inner[-1] == '"' and _QUOTED_ITEMS.fullmatch(inner):  # tags: only double-quoted plain text
+        quoted = _QUOTED.findall(inner)
+        if all(text.isprintable() for text in quoted):
+            return quoted
+        raise _Unsure
     for part in _split_items(inner):
         item = part.strip(" ")
         if not item:
@@ -123,7 +140,7 @@ def _sequence(inner: str) -> list[Any]:
         elif item[0] == "'":
             items.append(_single(item))
         else:
-            if any(c in item for c in "[]{}\t") or ": " in item or item[-1] == ":" or " #" in item:
+            if _FLOW.search(item) or ": " in item or item[-1] == ":" or " #" in item:
                 raise _Unsure
             items.append(_plain(item))
     return items

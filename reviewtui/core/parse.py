@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
 
 from reviewtui.core.decode import decode
-from reviewtui.core.frontmatter import load_simple
+from reviewtui.core.frontmatter import load_simple_lines
 from reviewtui.core.model import (
     CRITERIA,
     CRITERION_NAMES,
@@ -139,8 +138,11 @@ class _Checker:
 
 def path_hints(path: str) -> dict[str, str]:
     """What the real layout's path tells: kind, lang, company_id and ref (the file stem)."""
-    parts = PurePosixPath(path).parts
-    hints: dict[str, str] = {"ref": PurePosixPath(path).stem}
+    parts = [part for part in path.split("/") if part and part != "."]  # as PurePosixPath(path).parts
+    name = parts[-1] if parts else ""
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name  # as PurePosixPath(path).stem
+    hints: dict[str, str] = {"ref": stem}
     for index, part in enumerate(parts[:-1]):
         if part in ("_products", "_companies"):
             hints["kind"] = "product" if part == "_products" else "company"
@@ -151,7 +153,7 @@ def path_hints(path: str) -> dict[str, str]:
             if hints["kind"] == "product" and rest:
                 hints["company_id"] = rest[0]
             elif hints["kind"] == "company":
-                hints["company_id"] = PurePosixPath(path).stem
+                hints["company_id"] = stem
             break
     return hints
 
@@ -216,10 +218,15 @@ def _parse_text(text: str, check: _Checker) -> ParseResult:
         )
         return ParseResult(None, check.problems)
     head = "\n".join(lines[first + 1 : end])
-    meta = _load_yaml(head, first + 2, check)
-    if meta is None:
-        return ParseResult(None, check.problems)
-    key_lines = _key_lines(lines[first + 1 : end], first + 2)
+    simple = load_simple_lines(head) if len(head) <= MAX_FRONT_MATTER else None
+    if simple is not None:  # plain `key: value` lines, read exactly as YAML would, 4x faster
+        meta, at = simple
+        key_lines = {key: first + 2 + number for key, number in at.items()}
+    else:
+        meta = _load_yaml(head, first + 2, check)
+        if meta is None:
+            return ParseResult(None, check.problems)
+        key_lines = _key_lines(lines[first + 1 : end], first + 2)
     review = _build(meta, key_lines, "\n".join(lines[end + 1 :]), end + 2, check)
     if check.failed:
         return ParseResult(None, check.problems)
@@ -235,9 +242,6 @@ def _load_yaml(head: str, first_line: int, check: _Checker) -> dict[str, Any] | 
             first_line - 1,
         )
         return None
-    simple = load_simple(head)  # plain `key: value` lines, read exactly as YAML would, 4x faster
-    if simple is not None:
-        return simple
     loader = _Loader(head)
     try:
         meta = loader.get_single_data()
