@@ -1,6 +1,4 @@
-import sys
-
-from reviewtui.cli import main
+from reviewtui.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

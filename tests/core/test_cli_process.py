@@ -1,0 +1,56 @@
+"""`python -m reviewtui` as a process: the same output and exit codes as `main()` (it leaves
+without the interpreter's teardown when it can, so everything must be flushed first)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reviewtui.cli import main
+from tests.conftest import CONTENT
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "reviewtui", *args], input=stdin, capture_output=True, text=True, env=env, cwd=REPO
+    )
+
+
+def test_batch_output_is_complete_and_equals_main(capsys: pytest.CaptureFixture[str]) -> None:
+    queries = "sony\n\nprice<abc\nheadphones\n" + "s\n" * 20  # many results: more than a pipe's buffer
+    args = ("search", "--batch", "-", "--root", str(CONTENT), "--json", "--limit", "0")
+    done = run(*args, stdin=queries)
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert len(lines) == queries.count("\n") and all(isinstance(json.loads(line), list) for line in lines)
+    assert len(done.stdout) > 65536
+    import io
+
+    sys_stdin = sys.stdin
+    sys.stdin = io.StringIO(queries)
+    try:
+        assert main(list(args)) == 0
+    finally:
+        sys.stdin = sys_stdin
+    assert capsys.readouterr().out == done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("search", "--root", "/nonexistent/folder", "x"), 2),
+        (("search", "--limit", "-1", "x"), 2),
+        (("validate", str(CONTENT)), 0),
+        (("search", "zzzzqqqq", "--root", str(CONTENT)), 0),
+    ],
+)
+def test_exit_codes(args: tuple[str, ...], code: int) -> None:
+    assert run(*args).returncode == code
