@@ -278,8 +278,12 @@ def _load(root: Path, progress: Progress | None, cancelled: Cancelled | None, ca
         from reviewtui.core.incremental import load_cached
 
         options = cache if isinstance(cache, Cache) else Cache()
-        spare: list[Any] = []
-        if (options.rebuild or not (options.path or db_path(root)).exists()) and parallel.worth_starting_early(root):
+        spare: list[Any] = parallel.take_early(root)
+        if (
+            not spare
+            and (options.rebuild or not (options.path or db_path(root)).exists())
+            and parallel.worth_starting_early(root)
+        ):
             jobs = min(parallel.cpus(), parallel.MAX_JOBS)
             spare = parallel.spawn(jobs) if jobs >= 2 else []  # a first start: they load while we scan
         found = scan(root)

@@ -147,5 +147,10 @@ def make_app(root: Path, *, lang: str | None = None, config: Config | None = Non
 
 def run(root: Path, *, lang: str | None = None) -> int:
     app = make_app(root, lang=lang)
+    if app.cache:
+        from reviewtui.core import parallel
+        from reviewtui.core.cache import db_path
+
+        parallel.start_early(root, db_path(root))  # a first start: parsing processes load meanwhile
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -243,3 +243,18 @@ def test_the_cli_gives_the_same_answers_with_workers(
     assert run("2", *batch) == one  # cold: parsed by two processes
     assert run("2", *batch) == one  # warm
     assert run("2", "validate", "--json", str(root)) == run("1", "validate", "--json", str(root))
+
+
+def test_workers_started_at_program_start_are_handed_over_once(
+    content: Path, workers: list[parallel.Pool], early: list[parallel.Process]
+) -> None:
+    from reviewtui.core.cache import db_path
+
+    parallel.start_early(content, db_path(content))
+    assert len(early) == 2 and parallel.take_early(content.parent) == []  # only for its own folder
+    cold = load_catalog(content)
+    assert [w.proc for w in workers[0].workers] == early and len(early) == 2
+    assert parallel.take_early(content) == []
+    assert snapshot(cold) == snapshot(load_catalog(content, cache=False))
+    parallel.start_early(content, db_path(content))  # the cache is there now: nothing to start
+    assert len(early) == 2
