@@ -54,3 +54,22 @@ def test_batch_output_is_complete_and_equals_main(capsys: pytest.CaptureFixture[
 )
 def test_exit_codes(args: tuple[str, ...], code: int) -> None:
     assert run(*args).returncode == code
+
+
+@pytest.mark.parametrize("columns", [None, "60", "132", "x"])
+def test_help_has_argparse_s_own_layout(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    """The CLI's help formatter finds the width as argparse's does (without importing shutil)."""
+    import argparse
+
+    from reviewtui import cli
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    for make in (cli.search_parser, cli.validate_parser, cli.app_parser, cli.cache_parser):
+        ours = make()
+        theirs = make()
+        theirs.formatter_class = argparse.HelpFormatter
+        assert ours.format_help() == theirs.format_help()
+        assert ours.format_usage() == theirs.format_usage()
