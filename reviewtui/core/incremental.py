@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,9 @@ from reviewtui.core.model import ParseResult, Problem, Review
 #: (their bodies stay in memory until stored: chunked writes keep a 100k cold load bounded).
 DEFER_MIN = 500
 DEFER_MAX = 12_000
+
+#: Seconds between progress reports of a load in worker processes.
+PROGRESS_EVERY = 0.25
 
 #: Rebuild the full-text index when this share of its rows belongs to files that changed since.
 STALE_SHARE = 0.25
@@ -207,6 +211,7 @@ def _load_in_workers(
     missing = fresh
     if pool is not None:
         by_id = dict(pairs)
+        shown = time.monotonic()
         for records in pool.records(cancelled):
             for rowid, kind, lang, ref, company_id, head, blob, made in records:
                 rel = by_id[rowid].rel
@@ -218,7 +223,9 @@ def _load_in_workers(
                 if blob:
                     problems.extend(problems_from(rel, blob))
             done += len(records)
-            if progress is not None:
+            now = time.monotonic()
+            if progress is not None and (now >= shown + PROGRESS_EVERY or done == total):
+                shown = now  # a progress report repaints the app: a few per second are plenty
                 progress(done, total)
         missing = pool.missing()
     if cancelled is not None and cancelled():
