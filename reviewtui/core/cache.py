@@ -13,10 +13,8 @@ with a one-line notice (`Catalog.notices`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
-import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -32,19 +30,25 @@ SCHEMA_VERSION = 2
 _PARSER_MODULES = ("parse", "frontmatter", "sections", "decode", "model", "text", "fulltext", "cache")
 
 
+try:  # hashlib loads OpenSSL (2.5 ms); the digest is the same
+    from _sha1 import sha1
+except ImportError:  # pragma: no cover
+    from hashlib import sha1
+
+
 def index_dir() -> Path:
     return cache_dir() / "index"
 
 
 def db_path(root: Path) -> Path:
     """The cache file of a collection: one per resolved root folder."""
-    key = hashlib.sha1(os.fsencode(os.path.realpath(root))).hexdigest()[:20]
+    key = sha1(os.fsencode(os.path.realpath(root))).hexdigest()[:20]
     return index_dir() / f"{key}.sqlite3"
 
 
 def parser_fingerprint() -> str:
     """Changes whenever the code that turns files into reviews changes: cached rows from other code are stale."""
-    digest = hashlib.sha1(f"schema {SCHEMA_VERSION}".encode())
+    digest = sha1(f"schema {SCHEMA_VERSION}".encode())
     here = Path(__file__).resolve().parent
     for name in _PARSER_MODULES:
         try:
@@ -60,6 +64,8 @@ def clear() -> list[Path]:
     if not folder.exists():
         return []
     removed = sorted(folder.iterdir())
+    import shutil
+
     shutil.rmtree(folder, ignore_errors=True)
     return removed
 
@@ -376,6 +382,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA temp_store = MEMORY")
         db.execute("PRAGMA cache_size = -32000")
+        db.execute("PRAGMA mmap_size = 268435456")  # reads map the file: the warm rows query 27 -> 17 ms
         db.execute("BEGIN IMMEDIATE")  # fails fast on a read-only file, a locked one or a broken one
         for statement in _SCHEMA:
             db.execute(statement)

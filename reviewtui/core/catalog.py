@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 import os
 import stat
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +148,7 @@ class Catalog:
         return getattr(self.later, "pending_fulltext", False) and not self.stored.is_set()
 
     def relink(self) -> None:
-        self.reviews.sort(key=lambda r: r.path)
+        self.reviews.sort(key=attrgetter("path"))
         self.by_path = {r.path: r for r in self.reviews}
         self._twins, self._companies, self._products = {}, {}, {}
         duplicates: list[Problem] = []
@@ -273,19 +275,18 @@ def load_catalog(
 
 def _load(root: Path, progress: Progress | None, cancelled: Cancelled | None, cache: bool | Any) -> Catalog:
     if cache is not False:
-        from reviewtui.core import parallel
         from reviewtui.core.cache import Cache, db_path
         from reviewtui.core.incremental import load_cached
 
         options = cache if isinstance(cache, Cache) else Cache()
-        spare: list[Any] = parallel.take_early(root)
-        if (
-            not spare
-            and (options.rebuild or not (options.path or db_path(root)).exists())
-            and parallel.worth_starting_early(root)
-        ):
+        started = sys.modules.get("reviewtui.core.parallel")  # a warm start does not import it
+        spare: list[Any] = started.take_early(root) if started is not None else []
+        if not spare and (options.rebuild or not (options.path or db_path(root)).exists()):
+            from reviewtui.core import parallel
+
             jobs = min(parallel.cpus(), parallel.MAX_JOBS)
-            spare = parallel.spawn(jobs) if jobs >= 2 else []  # a first start: they load while we scan
+            if jobs >= 2 and parallel.worth_starting_early(root):
+                spare = parallel.spawn(jobs)  # a first start: they load while we scan
         found = scan(root)
         pieces: dict[str, Any] = {}
         reviews, problems, store, notices, later = load_cached(

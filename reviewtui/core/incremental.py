@@ -7,13 +7,11 @@ and the catalog is loaded from the files alone.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reviewtui.core import parallel
 from reviewtui.core.cache import (
     Cache,
     CachedReview,
@@ -26,9 +24,13 @@ from reviewtui.core.cache import (
     problems_blob,
     problems_from,
     review_from,
+    sha1,
 )
 from reviewtui.core.fulltext import FTS_TABLE, FullText, body_text, fts_text
 from reviewtui.core.model import ParseResult, Problem, Review
+
+if TYPE_CHECKING:
+    from reviewtui.core import parallel
 
 #: With `Cache(defer=True)`, the cache is written after the first results when at least this many
 #: files had to be parsed (a few changed files are cheaper to store at once), and at most this many
@@ -60,7 +62,10 @@ def load_cached(
     try:
         return _load_cached(root, found, options, progress, cancelled, spare or [], pieces)
     finally:
-        parallel.release([p for p in spare or () if p.stdin is not None and not p.stdin.closed])
+        if spare:
+            from reviewtui.core import parallel
+
+            parallel.release([p for p in spare if p.stdin is not None and not p.stdin.closed])
 
 
 def _load_cached(
@@ -83,25 +88,27 @@ def _load_cached(
         rows = {
             row[0]: row
             for row in db.execute(
-                "SELECT path, id, kind, lang, ref, company_id, head IS NOT NULL, mtime, size, problems IS NOT NULL "
-                "FROM files"
+                "SELECT path, id, kind, lang, ref, company_id, head IS NOT NULL, mtime, size, problems FROM files"
             )
         }
-        listed = dict(db.execute("SELECT path, problems FROM files WHERE problems IS NOT NULL").fetchall())
     except CacheUnusable as exc:
         notices.append(f"The index cache cannot be used: {exc}; working from memory this time.")
-        db, rows, listed = None, {}, {}
+        db, rows = None, {}
     except sqlite3.Error as exc:
         notices.append(f"The index cache could not be read ({exc}); working from memory this time.")
-        db, rows, listed = None, {}, {}
+        db, rows = None, {}
 
     store = Store(db, root) if db is not None else None
     writer = _Writer(store) if store is not None else None
-    fresh = [e for e in found.files if (r := rows.get(e.rel)) is None or (r[7], r[8]) != (e.mtime_ns, e.size)]
-    if writer is not None and store is not None and parallel.jobs_for(len(fresh)) >= 2:
-        return _load_in_workers(
-            found, fresh, rows, listed, store, writer, path, notices, options, progress, cancelled, spare, pieces
-        )
+    get = rows.get
+    fresh = [e for e in found.files if (r := get(e.rel)) is None or r[7] != e.mtime_ns or r[8] != e.size]
+    if writer is not None and store is not None and fresh:
+        from reviewtui.core import parallel  # a warm start never needs it
+
+        if parallel.jobs_for(len(fresh)) >= 2:
+            return _load_in_workers(
+                found, fresh, rows, store, writer, path, notices, options, progress, cancelled, spare, pieces
+            )
     deferred = writer is not None and options.defer and DEFER_MIN <= len(fresh) <= DEFER_MAX
     reviews: list[Review] = []
     problems: list[Problem] = list(found.problems)
@@ -113,13 +120,13 @@ def _load_cached(
             break
         row = rows.pop(entry.rel, None)
         if row is not None and store is not None and row[7] == entry.mtime_ns and row[8] == entry.size:
-            rowid, has_head, has_problems = row[1], row[6], row[9]
+            rowid, has_head, listed = row[1], row[6], row[9]
             try:
                 if has_head:
                     reviews.append(review_from(row, store))
                     store.rowids[entry.rel] = rowid
-                if has_problems:
-                    problems.extend(problems_from(entry.rel, listed.get(entry.rel)))
+                if listed:
+                    problems.extend(problems_from(entry.rel, listed))
                 continue
             except (ValueError, EOFError, TypeError):  # a damaged row: parse the file again
                 reviews = [r for r in reviews if r.path != entry.rel]
@@ -153,7 +160,6 @@ def _load_in_workers(
     found: Any,
     fresh: list[Any],
     rows: dict[str, tuple[Any, ...]],
-    listed: dict[str, bytes],
     store: Store,
     writer: _Writer,
     path: Path,
@@ -167,6 +173,7 @@ def _load_in_workers(
     """Parse the fresh files in worker processes (`parallel.py`) that write them into the cache,
     while this process reads the unchanged ones from it. The first results need only the heads
     the workers send back; the bodies and the full-text index reach the cache meanwhile."""
+    from reviewtui.core import parallel
     from reviewtui.core.catalog import read_file
 
     fresh_paths = {e.rel for e in fresh}
@@ -199,7 +206,7 @@ def _load_in_workers(
                 reviews.append(review_from(row, store))
                 store.rowids[entry.rel] = row[1]
             if row[9]:
-                problems.extend(problems_from(entry.rel, listed.get(entry.rel)))
+                problems.extend(problems_from(entry.rel, row[9]))
         except (ValueError, EOFError, TypeError):  # a damaged row: parse the file again
             reviews = [r for r in reviews if r.path != entry.rel]
             problems = [p for p in problems if p.path != entry.rel]
@@ -281,7 +288,7 @@ class _PoolLater:
 def _ready(store: Store) -> None:
     store.fulltext = FullText(store.db, store.lock, store.texts)
     ids = sorted(store.rowids.values())
-    store.fingerprint = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
+    store.fingerprint = sha1(",".join(map(str, ids)).encode()).hexdigest()
 
 
 class _Later:
