@@ -84,3 +84,24 @@ def test_twins_and_companies_link_by_ref_not_path(tmp_path: Path) -> None:
     company = catalog.company_of(ja)
     assert company is not None and company.path == "_companies/en/jvc.md"
     assert catalog.products_of(company) == [en]
+
+
+def test_reading_asks_for_the_size_seen_yet_gets_a_grown_file_up_to_the_limit(tmp_path: Path) -> None:
+    import os
+
+    from reviewtui.core.catalog import _read
+
+    path = tmp_path / "f.md"
+    path.write_bytes(b"x" * 3000)
+
+    def read(size: int, limit: int) -> bytes:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            return _read(fd, size, limit)
+        finally:
+            os.close(fd)
+
+    assert len(read(3000, 10_000)) == 3000  # the usual case
+    assert len(read(10, 10_000)) == 3000  # it grew since fstat: read on
+    assert len(read(10, 100)) == 101  # never more than the limit + 1 (then it is "too large")
+    assert read(0, 10_000) == b"x" * 3000
