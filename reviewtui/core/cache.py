@@ -214,7 +214,7 @@ _SET_HEAD = CachedReview._head.__set__  # type: ignore[attr-defined]
 _SET_BODY = CachedReview._body.__set__  # type: ignore[attr-defined]
 
 
-def review_from(row: tuple[Any, ...], store: Store, head: bytes | None = None) -> Review:
+def review_from(row: tuple[Any, ...], store: Store, head: bytes | None = None) -> CachedReview:
     """A review from a `files` row (path, id, kind, lang, ref, company_id, ...); its other fields
     are read from `head` (or from the cache file, when None) on first use."""
     path, rowid, kind, lang, ref, company_id = row[:6]

@@ -223,7 +223,9 @@ def _load_in_workers(
             for rowid, kind, lang, ref, company_id, head, blob, made in records:
                 rel = by_id[rowid].rel
                 if kind is not None:
-                    reviews.append(review_from((rel, rowid, kind, lang, ref, company_id), store, head))
+                    review = review_from((rel, rowid, kind, lang, ref, company_id), store, head)
+                    review._load_head()  # now, while the workers parse: the index reads every field
+                    reviews.append(review)
                     store.rowids[rel] = rowid
                     if pieces is not None:
                         pieces[rel] = made

@@ -324,7 +324,7 @@ def main() -> None:
 
     def rows() -> None:
         """Turn the parsed reviews into cache rows (and drop them)."""
-        for (rowid, rel, mtime, size, problems), review in parsed:
+        for (rowid, rel, mtime, size, problems, head), review in parsed:
             if review is None:
                 pending[0].append((rowid, rel, mtime, size, None, None, None, None, None, problems, None, 0))
                 continue
@@ -332,7 +332,7 @@ def main() -> None:
             pending[1].append((rowid, text))
             pending[0].append(
                 (rowid, rel, mtime, size, review.kind, review.lang, review.ref, review.company_id)
-                + (head_of(review), problems, body_of(review), int(cjk))
+                + (head, problems, body_of(review), int(cjk))
             )
         parsed.clear()
 
@@ -355,12 +355,13 @@ def main() -> None:
         review = result.review
         problems = problems_blob(result.problems)
         if review is None:
+            head = None
             answers.append((rowid, None, None, None, None, None, problems, None))
         else:
             pieces = pieces_of(review.target_name, review.tags, review.summary)
             head = head_of(review)
             answers.append((rowid, review.kind, review.lang, review.ref, review.company_id, head, problems, pieces))
-        parsed.append(((rowid, rel, mtime, size, problems), review))
+        parsed.append(((rowid, rel, mtime, size, problems, head), review))
         if len(answers) >= FRAME_RECORDS:
             _send(("p", answers[:]))
             answers.clear()
