@@ -20,6 +20,7 @@ from reviewtui.core.cache import (
     body_of,
     db_path,
     head_of,
+    insert_rows,
     open_db,
     problems_blob,
     problems_from,
@@ -416,10 +417,11 @@ class _Writer:
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             (count,) = db.execute(
-                f"SELECT count(*) FROM files WHERE body IS NOT NULL AND id IN ({marks})", chunk
+                f"SELECT count(*) FROM files WHERE head IS NOT NULL AND id IN ({marks})", chunk
             ).fetchone()
             self.stale += count
             db.execute(f"DELETE FROM files WHERE id IN ({marks})", chunk)
+            db.execute(f"DELETE FROM bodies WHERE id IN ({marks})", chunk)
 
     def _insert(self, db: sqlite3.Connection, batch: list[tuple[Any, ParseResult, int]]) -> None:
         rows = []
@@ -453,17 +455,12 @@ class _Writer:
                     (rowid, entry.rel, entry.mtime_ns, entry.size, None, None, None, None, None)
                     + (problems_blob(result.problems), None, 0)
                 )
-        db.executemany(
-            "INSERT INTO files (id, path, mtime, size, kind, lang, ref, company_id, head, problems, body, cjk) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
+        insert_rows(db, rows, texts)
 
     def _finish_index(self, db: sqlite3.Connection) -> None:
         """Count rows of the full-text index that belong to files since changed; rebuild it when too many."""
         stale = self.stale + int(dict(db.execute("SELECT key, value FROM meta").fetchall()).get("stale", 0) or 0)
-        (live,) = db.execute("SELECT count(*) FROM files WHERE body IS NOT NULL").fetchone()
+        (live,) = db.execute("SELECT count(*) FROM files WHERE head IS NOT NULL").fetchone()
         if stale > STALE_SHARE * max(live, 1):
             db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")
             db.executemany(
@@ -476,6 +473,6 @@ class _Writer:
 def _all_texts(db: sqlite3.Connection) -> Any:
     import marshal
 
-    for rowid, blob in db.execute("SELECT id, body FROM files WHERE body IS NOT NULL").fetchall():
+    for rowid, blob in db.execute("SELECT id, body FROM bodies").fetchall():
         sections, _ = marshal.loads(blob)
         yield rowid, "\n\n".join(f"{s[0]}\n{s[3]}" for s in sections)

@@ -284,19 +284,14 @@ def _send(frame: tuple[Any, ...]) -> None:
 
 
 def _write(db_path: str, rows: list[tuple[Any, ...]], texts: list[tuple[int, str]]) -> None:
-    from reviewtui.core.fulltext import FTS_TABLE
+    from reviewtui.core.cache import insert_rows
 
     db = sqlite3.connect(db_path, timeout=120.0, isolation_level=None)
     try:
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA cache_size = -64000")
         db.execute("BEGIN IMMEDIATE")
-        db.executemany(
-            "INSERT OR REPLACE INTO files (id, path, mtime, size, kind, lang, ref, company_id, head, problems, body, "
-            "cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
+        insert_rows(db, rows, texts)
         db.execute("COMMIT")
     finally:
         db.close()
