@@ -248,6 +248,8 @@ class Store:
     rowids: dict[str, int] = field(default_factory=dict)
     fulltext: FullText | None = None
     fingerprint: str = ""
+    path: Path | None = None
+    """The cache file (its full-text shards sit beside it)."""
 
     def body(self, rowid: int, path: str) -> tuple[tuple[Section, ...], tuple[Reference, ...]]:
         """Sections and references of one review; read again from its file if the cache fails."""
@@ -347,13 +349,18 @@ def insert_rows(db: sqlite3.Connection, rows: list[tuple[Any, ...]], texts: list
     the bodies in their own table, and (rowid, text) into the full-text index."""
     from reviewtui.core.fulltext import FTS_TABLE
 
+    insert_files(db, rows)
+    db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
+
+
+def insert_files(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    """The file rows and bodies of `insert_rows`, without the full-text entries."""
     db.executemany(
         "INSERT INTO files (id, path, mtime, size, kind, lang, ref, company_id, head, problems, cjk) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [row[:10] + row[11:] for row in rows],
     )
     db.executemany("INSERT INTO bodies (id, body) VALUES (?, ?)", [(row[0], row[10]) for row in rows if row[10]])
-    db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
 
 
 def open_db(path: Path, *, rebuild: bool = False) -> tuple[sqlite3.Connection, str | None]:
@@ -430,10 +437,50 @@ def _stale(db: sqlite3.Connection) -> str | None:
     return None
 
 
+def shard_path(path: Path, number: int) -> Path:
+    """A full-text shard: the part of the index one parsing process wrote (`parallel.py`)."""
+    return Path(f"{path}.fts{number}")
+
+
+#: Shards attached at most; beyond, the next store moves the index back into the cache file.
+MAX_SHARDS = 6
+
+
+def shards_of(db: sqlite3.Connection) -> list[int]:
+    (value,) = db.execute("SELECT coalesce((SELECT value FROM meta WHERE key = 'shards'), '')").fetchone()
+    return [int(n) for n in value.split(",") if n.isdigit()]
+
+
+def remove_shards(path: Path, numbers: list[int] | None = None) -> None:
+    """Delete shard files (all of them when `numbers` is None)."""
+    if numbers is None:
+        folder, prefix = path.parent, f"{path.name}.fts"
+        with contextlib.suppress(OSError):
+            numbers = [
+                int(n[len(prefix) :]) for n in os.listdir(folder) if n.startswith(prefix) and n[len(prefix) :].isdigit()
+            ]
+    for number in numbers or ():
+        for suffix in ("", "-journal"):
+            with contextlib.suppress(OSError):
+                os.remove(f"{shard_path(path, number)}{suffix}")
+
+
 def _remove(path: Path) -> None:
     for suffix in ("", "-journal", "-wal", "-shm"):
         with contextlib.suppress(OSError):
             os.remove(f"{path}{suffix}")
+    remove_shards(path)
 
 
-__all__ = ["Cache", "CacheUnusable", "CachedReview", "Store", "clear", "db_path", "forget", "index_dir", "open_db"]
+__all__ = [
+    "Cache",
+    "CacheUnusable",
+    "CachedReview",
+    "Store",
+    "clear",
+    "db_path",
+    "forget",
+    "index_dir",
+    "open_db",
+    "shard_path",
+]

@@ -56,8 +56,12 @@ class FullText:
         db: sqlite3.Connection,
         lock: threading.Lock | threading.RLock,
         texts: Callable[[], Iterable[tuple[int, str]]] | None = None,
+        schemas: tuple[str, ...] = ("main",),
     ) -> None:
         self.db = db
+        self.schemas = schemas
+        """The databases holding a part of the index: the cache file and the shards that parsing
+        processes wrote (attached to `db`, see `cache.py`)."""
         self.lock = lock
         self._texts = texts
         self._cjk: tuple[str, list[int], list[int]] | None = None
@@ -122,10 +126,14 @@ class FullText:
                     parts = [f'"{t}"' for t in latin]
                     if prefix and not word[-1:].isspace() and not cjk:
                         parts[-1] += "*"
-                    (joined,) = self.db.execute(
-                        f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", (" AND ".join(parts),)
-                    ).fetchone()
-                    found = set(map(int, joined.split(","))) if joined else set()
+                    found = set()
+                    for schema in self.schemas:
+                        (joined,) = self.db.execute(
+                            f"SELECT group_concat(rowid) FROM {schema}.{FTS_TABLE} WHERE {FTS_TABLE} MATCH ?",
+                            (" AND ".join(parts),),
+                        ).fetchone()
+                        if joined:
+                            found.update(map(int, joined.split(",")))
                 for run in cjk:
                     ids = self._find_cjk(run)
                     found = ids if found is None else found & ids

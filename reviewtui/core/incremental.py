@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewtui.core.cache import (
+    MAX_SHARDS,
     Cache,
     CachedReview,
     CacheUnusable,
     Store,
+    _remove,
     body_of,
     db_path,
     head_of,
@@ -24,8 +26,11 @@ from reviewtui.core.cache import (
     open_db,
     problems_blob,
     problems_from,
+    remove_shards,
     review_from,
     sha1,
+    shard_path,
+    shards_of,
 )
 from reviewtui.core.fulltext import FTS_TABLE, FullText, body_text, fts_text
 from reviewtui.core.model import ParseResult, Problem, Review
@@ -99,7 +104,7 @@ def _load_cached(
         notices.append(f"The index cache could not be read ({exc}); working from memory this time.")
         db, rows = None, {}
 
-    store = Store(db, root) if db is not None else None
+    store = Store(db, root, path=path) if db is not None else None
     writer = _Writer(store) if store is not None else None
     get = rows.get
     fresh = [e for e in found.files if (r := get(e.rel)) is None or r[7] != e.mtime_ns or r[8] != e.size]
@@ -193,7 +198,11 @@ def _load_in_workers(
         return _in_memory(found, notices, progress, cancelled)
     pairs = [(writer.next_id + n, entry) for n, entry in enumerate(fresh)]
     writer.next_id += len(fresh)
-    pool = parallel.start(pairs, path, parallel.jobs_for(len(fresh)), spare)
+    jobs = parallel.jobs_for(len(fresh))
+    with store.lock:
+        known = shards_of(store.db)
+    numbers = [max(known, default=0) + 1 + n for n in range(jobs)]
+    pool = parallel.start(pairs, path, jobs, spare, [shard_path(path, n) for n in numbers])
 
     reviews: list[Review] = []
     problems: list[Problem] = list(found.problems)
@@ -245,7 +254,7 @@ def _load_in_workers(
     for entry in [*missing, *redo]:  # what no worker answered for: parsed here, stored by this process
         result = _parsed(read_file(entry), reviews, problems)
         writer.add(entry, result, -1)
-    later = _PoolLater(pool, writer)
+    later = _PoolLater(pool, writer, known + numbers[: len(pool.workers)] if pool is not None else known)
     if options.defer:
         return reviews, problems, None, notices, later
     stored, more = later()
@@ -271,25 +280,48 @@ class _PoolLater:
     pending_fulltext = True
     """Body terms are answered once this has run (the bodies are in the workers until then)."""
 
-    def __init__(self, pool: parallel.Pool | None, writer: _Writer) -> None:
+    def __init__(self, pool: parallel.Pool | None, writer: _Writer, shards: list[int]) -> None:
         self.pool = pool
         self.writer = writer
+        self.shards = shards
+        """The full-text shards once the workers' are added."""
 
     def __call__(self) -> tuple[Store | None, list[str]]:
         failures = self.pool.wait_stored() if self.pool is not None else []
         store = self.writer.store
-        try:
-            self.writer.run(last=True)
-        except sqlite3.Error as exc:
-            failures.append(f"the index cache could not be updated ({exc})")
-        if failures:
+        if not failures:
+            try:
+                with store.lock:
+                    store.db.execute(
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES ('shards', ?)",
+                        (",".join(map(str, self.shards)),),
+                    )
+                self.writer.run(last=True)
+            except sqlite3.Error as exc:
+                failures.append(f"the index cache could not be updated ({exc})")
+        if failures:  # rows without their full-text entries, or the reverse: the next start makes it again
+            if store.path is not None:
+                _remove(store.path)
             return None, [f"The index cache is incomplete: {failures[0]}; body search works from memory this time."]
         _ready(store)
         return store, []
 
 
 def _ready(store: Store) -> None:
-    store.fulltext = FullText(store.db, store.lock, store.texts)
+    """Open the full-text index: the cache file's table and the shards beside it."""
+    schemas = ["main"]
+    with store.lock:
+        shards = shards_of(store.db)
+        if shards and store.path is not None:
+            if all(shard_path(store.path, n).is_file() for n in shards):
+                for n in shards:
+                    store.db.execute(f"ATTACH DATABASE ? AS fts{n}", (str(shard_path(store.path, n)),))
+                    schemas.append(f"fts{n}")
+            else:  # a shard went missing: the index moves back into the cache file, whole
+                with store.db:
+                    _rebuild_fulltext(store.db)
+                remove_shards(store.path, shards)
+    store.fulltext = FullText(store.db, store.lock, store.texts, tuple(schemas))
     ids = sorted(store.rowids.values())
     store.fingerprint = sha1(",".join(map(str, ids)).encode()).hexdigest()
 
@@ -404,8 +436,10 @@ class _Writer:
                         stored += [(p, r.review) for _, r, p in payload if p >= 0 and r.review is not None]
                 self.items, self.size = [], 0
                 if last:
-                    self._finish_index(db)
+                    dropped = self._finish_index(db)
                     db.commit()
+                    if dropped and self.store.path is not None:
+                        remove_shards(self.store.path, dropped)
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.rollback()
@@ -457,17 +491,30 @@ class _Writer:
                 )
         insert_rows(db, rows, texts)
 
-    def _finish_index(self, db: sqlite3.Connection) -> None:
-        """Count rows of the full-text index that belong to files since changed; rebuild it when too many."""
+    def _finish_index(self, db: sqlite3.Connection) -> list[int]:
+        """Count rows of the full-text index that belong to files since changed; rebuild it in the
+        cache file when too many, or when parsing processes left too many shards. Returns the
+        shards to delete once committed."""
         stale = self.stale + int(dict(db.execute("SELECT key, value FROM meta").fetchall()).get("stale", 0) or 0)
         (live,) = db.execute("SELECT count(*) FROM files WHERE head IS NOT NULL").fetchone()
-        if stale > STALE_SHARE * max(live, 1):
-            db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")
-            db.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", [(r, fts_text(t)[0]) for r, t in _all_texts(db)]
-            )
+        shards = shards_of(db)
+        dropped: list[int] = []
+        if stale > STALE_SHARE * max(live, 1) or len(shards) > MAX_SHARDS:
+            dropped = _rebuild_fulltext(db)
             stale = 0
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stale', ?)", (str(stale),))
+        return dropped
+
+
+def _rebuild_fulltext(db: sqlite3.Connection) -> list[int]:
+    """The whole full-text index made again in the cache file; returns the shards no longer used."""
+    shards = shards_of(db)
+    db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")
+    db.executemany(
+        f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", [(r, fts_text(t)[0]) for r, t in _all_texts(db)]
+    )
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('shards', '')")
+    return shards
 
 
 def _all_texts(db: sqlite3.Connection) -> Any:

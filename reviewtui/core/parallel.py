@@ -249,19 +249,24 @@ def worth_starting_early(root: Path) -> bool:
 
 
 def start(
-    entries: list[tuple[int, Any]], db: Path | None, jobs: int, spare: list[Process] | None = None
+    entries: list[tuple[int, Any]],
+    db: Path | None,
+    jobs: int,
+    spare: list[Process] | None = None,
+    shards: list[Path] | None = None,
 ) -> Pool | None:
     """Give `jobs` workers (the `spare` ones first) shares of (rowid, catalog.FileEntry) pairs;
-    they insert their rows into the cache file `db` (when given) with those row ids. None when
-    no worker could be started."""
+    they insert their rows into the cache file `db` (when given) with those row ids, and their
+    full-text entries into `shards[n]` (else into `db`). None when no worker could be started."""
     spare = list(spare or ())
     procs, rest = spare[:jobs], spare[jobs:]
     release(rest)
     procs += spawn(jobs - len(procs))
     workers = [_Worker(proc, entries[n :: len(procs)]) for n, proc in enumerate(procs)]
-    for worker in workers:
+    for n, worker in enumerate(workers):
         files = [(rowid, os.fspath(e.path), e.rel, e.mtime_ns, e.size) for rowid, e in worker.share]
-        job = (str(db) if db is not None else None, files)
+        shard = str(shards[n]) if shards is not None and n < len(shards) else None
+        job = (str(db) if db is not None else None, shard, files)
         try:
             assert worker.proc.stdin is not None
             worker.proc.stdin.write(marshal.dumps(job))
@@ -283,15 +288,32 @@ def _send(frame: tuple[Any, ...]) -> None:
     out.flush()
 
 
-def _write(db_path: str, rows: list[tuple[Any, ...]], texts: list[tuple[int, str]]) -> None:
-    from reviewtui.core.cache import insert_rows
+def _write(db_path: str, shard: str | None, rows: list[tuple[Any, ...]], texts: list[tuple[int, str]]) -> None:
+    """Store rows in the cache file and their full-text entries in this worker's shard: the
+    shards of several workers fill at once; only the (quick) row inserts take turns."""
+    from reviewtui.core.cache import insert_files, insert_rows
+    from reviewtui.core.fulltext import FTS_SCHEMA, FTS_TABLE
 
+    if shard is not None:
+        fts = sqlite3.connect(shard, timeout=120.0, isolation_level=None)
+        try:
+            fts.execute("PRAGMA synchronous = OFF")
+            fts.execute("BEGIN IMMEDIATE")
+            fts.execute(FTS_SCHEMA)
+            fts.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('hashsize', ?)", (64 * 1024 * 1024,))
+            fts.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
+            fts.execute("COMMIT")
+        finally:
+            fts.close()
     db = sqlite3.connect(db_path, timeout=120.0, isolation_level=None)
     try:
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA cache_size = -64000")
         db.execute("BEGIN IMMEDIATE")
-        insert_rows(db, rows, texts)
+        if shard is not None:
+            insert_files(db, rows)
+        else:
+            insert_rows(db, rows, texts)
         db.execute("COMMIT")
     finally:
         db.close()
@@ -311,7 +333,11 @@ def main() -> None:
     data = sys.stdin.buffer.read()
     if not data:  # started ahead of time, then not needed
         return
-    db_path, job = marshal.loads(data)
+    db_path, shard, job = marshal.loads(data)
+    if shard is not None:  # left by a load that was stopped: this worker's shard starts empty
+        for suffix in ("", "-journal"):
+            with contextlib.suppress(OSError):
+                os.remove(shard + suffix)
     answers: list[Record] = []
     parsed: list[tuple[tuple[Any, ...], Any]] = []
     pending: tuple[list[tuple[Any, ...]], list[tuple[int, str]]] = ([], [])
@@ -339,7 +365,7 @@ def main() -> None:
         rows()
         if db_path is not None and not failure and pending[0]:
             try:
-                _write(db_path, *pending)
+                _write(db_path, shard, *pending)
             except sqlite3.Error as exc:
                 failure = f"the index cache could not be written ({exc})"
         pending[0].clear()

@@ -258,3 +258,61 @@ def test_workers_started_at_program_start_are_handed_over_once(
     assert snapshot(cold) == snapshot(load_catalog(content, cache=False))
     parallel.start_early(content, db_path(content))  # the cache is there now: nothing to start
     assert len(early) == 2
+
+
+def shard_files(root: Path) -> list[Path]:
+    path = db_path(root)
+    return sorted(path.parent.glob(f"{path.name}.fts*"))
+
+
+def test_each_worker_writes_its_own_full_text_shard(
+    tmp_path: Path, content: Path, workers: list[parallel.Pool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewtui.core import cache as cache_module
+    from reviewtui.core.cache import forget
+
+    root = tmp_path / "tree"
+    shutil.copytree(content, root)
+    expected = found(SearchIndex(load_catalog(root, cache=False)), QUERIES)
+    load_catalog(root)
+    assert len(shard_files(root)) == 2  # one per worker
+    assert found(SearchIndex(load_catalog(root)), QUERIES) == expected
+    monkeypatch.setattr(cache_module, "MAX_SHARDS", 5)
+    from reviewtui.core import incremental
+
+    monkeypatch.setattr(incremental, "MAX_SHARDS", 5)
+    target = root / "_products/en/sennheiser/sennheiser-hd-600.md"
+    text = target.read_text(encoding="utf-8")
+    for round_ in range(2):  # a load in workers adds two shards, until there are too many
+        for n in range(2):
+            extra = root / f"_products/en/sennheiser/extra-{round_}-{n}.md"
+            extra.write_text(text.replace("ref: sennheiser-hd-600", f"ref: extra-{round_}-{n}"), encoding="utf-8")
+        target.write_text(text + f"\nWombat{round_}\n", encoding="utf-8")
+        os.utime(target, ns=(10**18 + round_, 10**18 + round_))
+        catalog = load_catalog(root)
+        assert workers[-1] is not workers[0] and len(workers[-1].workers) == 2
+        index = SearchIndex(catalog)
+        assert all(f"_products/en/sennheiser/extra-{round_}-{n}.md" in catalog.by_path for n in range(2))
+        hits = [h.review.path for h in index.search(f"body:wombat{round_}").hits]
+        assert hits == [target.relative_to(root).as_posix()]
+        assert index.search(f"body:wombat{round_ - 1}").total == 0  # the old text left no hit
+        assert len(shard_files(root)) == (4 if round_ == 0 else 0)  # then 6 > 5: folded into the cache file
+        assert found(SearchIndex(load_catalog(root)), ["body:helmholtz", "ldac"]) == {
+            q: expected[q] for q in ["body:helmholtz", "ldac"]
+        }
+    forget(root)
+    assert shard_files(root) == []
+
+
+def test_a_missing_shard_is_made_good_from_the_stored_bodies(
+    tmp_path: Path, content: Path, workers: list[parallel.Pool]
+) -> None:
+    root = tmp_path / "tree"
+    shutil.copytree(content, root)
+    expected = found(SearchIndex(load_catalog(root, cache=False)), QUERIES)
+    load_catalog(root)
+    shard_files(root)[0].unlink()
+    warm = load_catalog(root)
+    assert warm.later is None and shard_files(root) == []  # the index went back into the cache file
+    assert found(SearchIndex(warm), QUERIES) == expected
+    assert found(SearchIndex(load_catalog(root)), QUERIES) == expected
