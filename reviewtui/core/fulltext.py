@@ -68,18 +68,21 @@ class FullText:
         self._runs: dict[str, set[int]] = {}
 
     def _cjk_bodies(self) -> tuple[str, list[int], list[int]]:
-        """Bodies holding kana or kanji, joined into one string (str.find beats SQL here ~20x)."""
+        """The kana and kanji runs of the bodies holding any, joined into one string (str.find
+        beats SQL here ~20x). A run looked for lies inside one run of a body, so the rest of the
+        text is left out: 14 MB instead of 24-48 MB at 7.6k reviews."""
         if self._cjk is None:
             parts: list[str] = []
             starts: list[int] = []
             rowids: list[int] = []
             at = 0
             for rowid, text in self._texts() if self._texts is not None else ():
-                if has_cjk(text):
-                    parts.append(text)
+                runs = "\x00".join(_CJK.findall(text)) if not text.isascii() else ""
+                if runs:
+                    parts.append(runs)
                     starts.append(at)
                     rowids.append(rowid)
-                    at += len(text) + 1
+                    at += len(runs) + 1
             self._cjk = ("\x00".join(parts), starts, rowids)
         return self._cjk
 
