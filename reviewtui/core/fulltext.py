@@ -48,6 +48,14 @@ def fts_text(text: str) -> tuple[str, bool]:
     return stripped, runs > 0
 
 
+def _find(blob: bytearray, needle: bytes, start: int, end: int) -> int:
+    """Where needle starts in blob[start:end] at a character boundary (an even offset in UTF-16), or -1."""
+    pos = blob.find(needle, start, end)
+    while pos != -1 and pos % 2:
+        pos = blob.find(needle, pos + 1, end)
+    return pos
+
+
 class FullText:
     """Body search over an FTS5 table; `texts` yields (rowid, body text) for the kana/kanji scan."""
 
@@ -64,26 +72,25 @@ class FullText:
         processes wrote (attached to `db`, see `cache.py`)."""
         self.lock = lock
         self._texts = texts
-        self._cjk: tuple[str, list[int], list[int]] | None = None
+        self._cjk: tuple[bytearray, list[int], list[int]] | None = None
         self._runs: dict[str, set[int]] = {}
 
-    def _cjk_bodies(self) -> tuple[str, list[int], list[int]]:
-        """The kana and kanji runs of the bodies holding any, joined into one string (str.find
+    def _cjk_bodies(self) -> tuple[bytearray, list[int], list[int]]:
+        """The kana and kanji runs of the bodies holding any, in one UTF-16 buffer (bytes.find
         beats SQL here ~20x). A run looked for lies inside one run of a body, so the rest of the
-        text is left out: 14 MB instead of 24-48 MB at 7.6k reviews."""
+        text is left out, and the buffer grows in place: ~14 MB at 7.6k reviews, never twice that."""
         if self._cjk is None:
-            parts: list[str] = []
+            blob = bytearray()
             starts: list[int] = []
             rowids: list[int] = []
-            at = 0
             for rowid, text in self._texts() if self._texts is not None else ():
                 runs = "\x00".join(_CJK.findall(text)) if not text.isascii() else ""
                 if runs:
-                    parts.append(runs)
-                    starts.append(at)
+                    starts.append(len(blob))
                     rowids.append(rowid)
-                    at += len(runs) + 1
-            self._cjk = ("\x00".join(parts), starts, rowids)
+                    blob += runs.encode("utf-16-le")
+                    blob += b"\x00\x00"
+            self._cjk = (blob, starts, rowids)
         return self._cjk
 
     def _find_cjk(self, run: str) -> set[int]:
@@ -93,7 +100,7 @@ class FullText:
         if cached is not None:
             return cached
         blob, starts, rowids = self._cjk_bodies()
-        variants = {run, run.translate(_HIRAGANA_TO_KATAKANA)}
+        variants = {v.encode("utf-16-le") for v in (run, run.translate(_HIRAGANA_TO_KATAKANA))}
         found: set[int] = set()
         earlier = next((self._runs[r] for r in (run[:-1], run[1:]) if r and r in self._runs), None)
         if earlier is not None:
@@ -101,15 +108,15 @@ class FullText:
             for rowid in earlier:
                 k = where[rowid]
                 end = starts[k + 1] if k + 1 < len(starts) else len(blob)
-                if any(blob.find(v, starts[k], end) != -1 for v in variants):
+                if any(_find(blob, v, starts[k], end) != -1 for v in variants):
                     found.add(rowid)
         else:
             for variant in variants:
-                pos = blob.find(variant)
+                pos = _find(blob, variant, 0, len(blob))
                 while pos != -1:
                     k = bisect_right(starts, pos) - 1
                     found.add(rowids[k])
-                    pos = blob.find(variant, starts[k + 1]) if k + 1 < len(starts) else -1
+                    pos = _find(blob, variant, starts[k + 1], len(blob)) if k + 1 < len(starts) else -1
         if len(self._runs) > 64:
             self._runs.clear()
         self._runs[run] = found
