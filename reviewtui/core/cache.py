@@ -214,6 +214,19 @@ _SET_HEAD = CachedReview._head.__set__  # type: ignore[attr-defined]
 _SET_BODY = CachedReview._body.__set__  # type: ignore[attr-defined]
 
 
+_HEAD_SLOTS = tuple(_SLOT[name] for name in _HEAD_FIELDS)
+
+
+def repack(reviews: list[Review]) -> None:
+    """Drop the unpacked front-matter fields of cached reviews that keep their packed head: they
+    are unpacked again on first read (~1 KB less per review)."""
+    for review in reviews:
+        if isinstance(review, CachedReview) and review._head is not None:
+            for slot in _HEAD_SLOTS:
+                with contextlib.suppress(AttributeError):
+                    slot.__delete__(review)
+
+
 def review_from(row: tuple[Any, ...], store: Store, head: bytes | None = None) -> CachedReview:
     """A review from a `files` row (path, id, kind, lang, ref, company_id, ...); its other fields
     are read from `head` (or from the cache file, when None) on first use."""

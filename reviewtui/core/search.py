@@ -146,6 +146,11 @@ class Results:
         return sorted(((shown[k].most_common(1)[0][0], n) for k, n in counts.items()), key=lambda t: (-t[1], t[0]))
 
 
+#: From this many reviews, a cold load's reviews go back to their packed front matter once the
+#: index is built (unpacked again when read): a cold session then weighs what a warm one does.
+REPACK_FROM = 20_000
+
+
 class SearchStore(Protocol):
     """What a persistent cache offers the index (see `cache.py`)."""
 
@@ -216,6 +221,10 @@ class SearchIndex:
             data = build(catalog.reviews, twins, pieces)
             if pieces:
                 pieces.clear()  # needed once
+                if len(catalog.reviews) >= REPACK_FROM:
+                    from reviewtui.core.cache import repack
+
+                    repack(catalog.reviews)
             if store is not None:
                 store.save_index(data.dumps())
         self.data = data

@@ -284,9 +284,11 @@ def _positions(order: list[int]) -> list[int]:
     return rank
 
 
-Pieces = tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+Pieces = tuple[str, str, str, tuple[str, ...], str]
 """What `build` works out for each review on its own: the folded and the squashed target name, the
-name entries but the model (`name_entries`), each tag's `norm_label`, and the summary's tokens.
+name entries but the model (`name_entries`), each tag's `norm_label`, and the summary's tokens;
+entries and tokens (which hold no spaces) joined by spaces: one string each rather than dozens
+(kept by the thousand until the index is built, they would weigh 200 MB at 100k reviews).
 Parsing processes send them with each review (`parallel.py`): the parent then only gathers."""
 
 
@@ -296,9 +298,9 @@ def pieces_of(target_name: str, tags: tuple[str, ...], summary: str) -> Pieces:
     return (
         name,
         squashed,
-        tuple(name_entries(name, squashed, squashed)),
+        " ".join(name_entries(name, squashed, squashed)),
         tuple(norm_label(tag) for tag in tags),
-        tuple(set(tokens(fold(summary)))),
+        " ".join(set(tokens(fold(summary)))),
     )
 
 
@@ -340,7 +342,10 @@ def build(
         models.append(model)
         companies.append(company)
 
-        _post(name_vocab, entries if model in entries else (*entries, model), i)
+        parts = entries.split()
+        if model not in parts:
+            parts.append(model)
+        _post(name_vocab, parts, i)
         _post(company_vocab, words, i)
 
         tags = tuple(dict.fromkeys(label for label in labels if label))
@@ -352,7 +357,7 @@ def build(
             tag_words.update(tag.split())
             tag_words.add(tag.replace(" ", ""))
         _post(tag_vocab, tag_words, i)
-        _post(summary_vocab, summary, i)
+        _post(summary_vocab, summary.split(), i)
 
     pair = list(range(len(ordered)))
     for path, other in (twin_of or {}).items():

@@ -316,3 +316,26 @@ def test_a_missing_shard_is_made_good_from_the_stored_bodies(
     assert warm.later is None and shard_files(root) == []  # the index went back into the cache file
     assert found(SearchIndex(warm), QUERIES) == expected
     assert found(SearchIndex(load_catalog(root)), QUERIES) == expected
+
+
+def test_a_large_cold_catalog_goes_back_to_packed_heads_after_indexing(
+    content: Path, workers: list[parallel.Pool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewtui.core import search
+
+    monkeypatch.setattr(search, "REPACK_FROM", 1)
+    cold = load_catalog(content)
+    index = SearchIndex(cold)
+    assert all(r._head is not None for r in cold.reviews)  # type: ignore[attr-defined]
+    slot = type(cold.reviews[0]).__mro__[1].__dict__["title"]  # Review's own slot, under the lazy property
+    assert not any(hasattr(r, "_head") and _filled(slot, r) for r in cold.reviews)
+    assert snapshot(cold) == snapshot(load_catalog(content, cache=False))  # unpacked again when read
+    assert found(index, QUERIES) == found(SearchIndex(load_catalog(content, cache=False)), QUERIES)
+
+
+def _filled(slot: Any, review: Any) -> bool:
+    try:
+        slot.__get__(review)
+    except AttributeError:
+        return False
+    return True
