@@ -168,6 +168,7 @@ def main() -> None:
     os.environ["XDG_CACHE_HOME"] = str(cache_home)
     catalog = load_catalog(root)
     index = SearchIndex(catalog)
+    index.prepare()  # as the app's load worker does once the first results are shown
     titles = [r.target_name for r in catalog.reviews]
     queries = typing_queries(titles, args.keystrokes)
     filtered = [("price<500 ", {"tags": ("Headphones",)}), ("lang:en score>=2.5 ", {})]

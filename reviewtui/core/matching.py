@@ -254,18 +254,31 @@ class Matcher:
         """Ids with a tag / company / lang / type equal to an already normalised value."""
         return self._index(name).get(value, [])
 
-    def _numbers(self, term: NumberTerm) -> set[int]:
-        from bisect import bisect_left, bisect_right
+    def prepare(self) -> None:
+        """Build now what the first filter of each kind builds (label indexes, sorted number
+        columns; ~0.1 s each at 100k reviews): the app does it in the background once the first
+        results are shown, so no keystroke pays for it."""
+        for name in ("tag", "company", "lang", "type"):
+            self._index(name)
+        for field in ("price", "date", "score", "sci", "tech", "cost", "rel", "design"):
+            self._column(field)
 
-        key = f"#{term.field}"
+    def _column(self, field: str) -> tuple[list[Any], list[int]]:
+        """A number field's values in order, and the ids holding them."""
+        key = f"#{field}"
         column = self._indexes.get(key)
         if column is None:
-            values = self.values(term.field)
+            values = self.values(field)
             order = [i for i in range(len(values)) if values[i] is not None]
             order.sort(key=values.__getitem__)  # a C-level key: no (value, id) tuple per review
             column = ([values[i] for i in order], order)
             self._indexes[key] = column
-        values, ids = column
+        return column
+
+    def _numbers(self, term: NumberTerm) -> set[int]:
+        from bisect import bisect_left, bisect_right
+
+        values, ids = self._column(term.field)
         low, high = 0, len(values)
         if term.low is not None:
             low = (bisect_left if term.low_inclusive else bisect_right)(values, term.low)

@@ -270,6 +270,10 @@ class SearchIndex:
             self.matcher.fulltext = store.fulltext
         return True
 
+    def prepare(self) -> None:
+        """Build the filters' indexes now (see `Matcher.prepare`); for a background thread."""
+        self.matcher.prepare()
+
     def _store_catalog(self) -> None:
         self.catalog.store_later(self)
 

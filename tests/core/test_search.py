@@ -210,3 +210,23 @@ def test_catalog_without_cache_still_searches_bodies(tmp_path: Path) -> None:
     catalog: Catalog = load_catalog(tmp_path, cache=False)
     assert catalog.store is None
     assert SearchIndex(catalog).search("body:spec").total == 1
+
+
+def test_filters_prepared_ahead_give_what_the_data_says() -> None:
+    """`prepare` builds the label indexes and number columns the app builds in the background;
+    filters read from them must still equal a plain scan of the reviews."""
+    catalog = load_catalog(CONTENT, cache=False)
+    index = SearchIndex(catalog)
+    index.prepare()
+    reviews = catalog.reviews
+
+    def every(query: str, **options: object) -> set[str]:
+        return {h.review.path for h in index.search(query, limit=0, **options).hits}
+
+    assert every("price<100") == {r.path for r in reviews if r.price and r.price.amount < 100}
+    assert every("cost>=0.8") == {r.path for r in reviews if r.rating.criteria[2] >= 0.8}
+    assert every("score>=3.5") == {r.path for r in reviews if r.rating.overall >= 3.5}
+    assert every("date>=2025-06") == {r.path for r in reviews if r.date and r.date >= "2025-06"}
+    assert every("lang:ja") == {r.path for r in reviews if r.lang == "ja"}
+    assert every("", tags=("Headphones",)) == {r.path for r in reviews if "headphones" in {t.lower() for t in r.tags}}
+    assert every("price<100") and every("lang:ja")

@@ -195,6 +195,7 @@ class MainScreen(Screen[None]):
         self.post_message(IndexReady(catalog, index, time.perf_counter() - start))
         try:
             notices = catalog.store_later(index)
+            index.prepare()  # the first tag or number filter then costs no keystroke anything
         except Exception as exc:  # the cache is only a speed-up: say so and carry on from memory
             notices = [f"The index cache could not be updated ({type(exc).__name__}: {exc})."]
         for notice in notices:
