@@ -218,7 +218,13 @@ class SearchIndex:
                 store.prefetch_heads(catalog.reviews)
             twins = {r.path: t.path for r in catalog.reviews if (t := catalog.twin_of(r)) is not None}
             pieces = getattr(catalog, "pieces", None)
-            data = build(catalog.reviews, twins, pieces)
+            collecting = gc.isenabled()
+            gc.disable()  # building makes a million objects and no cycles (at 100k: 3.8 -> 2.8 s)
+            try:
+                data = build(catalog.reviews, twins, pieces)
+            finally:
+                if collecting:
+                    gc.enable()
             if pieces:
                 pieces.clear()  # needed once
                 if len(catalog.reviews) >= REPACK_FROM:
