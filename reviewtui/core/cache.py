@@ -463,6 +463,23 @@ def shards_of(db: sqlite3.Connection) -> list[int]:
     return [int(n) for n in value.split(",") if n.isdigit()]
 
 
+def add_shard(db: sqlite3.Connection, number: int) -> None:
+    """List a shard in the cache's meta; a parsing process does it in the transaction that inserts
+    its rows, so rows are never in the cache without their full-text entries being searched."""
+    shards = shards_of(db)
+    if number not in shards:
+        db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('shards', ?)", (",".join(map(str, [*shards, number])),)
+        )
+
+
+def reserve_ids(db: sqlite3.Connection, last: int) -> None:
+    """Make sure no later row of `files` gets an id up to `last` (handed to parsing processes):
+    a full-text entry whose row was never stored (its process died) never matches another file."""
+    if db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'files'", (last,)).rowcount == 0:
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('files', ?)", (last,))
+
+
 def remove_shards(path: Path, numbers: list[int] | None = None) -> None:
     """Delete shard files (all of them when `numbers` is None)."""
     if numbers is None:

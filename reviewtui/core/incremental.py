@@ -27,6 +27,7 @@ from reviewtui.core.cache import (
     problems_blob,
     problems_from,
     remove_shards,
+    reserve_ids,
     review_from,
     sha1,
     shard_path,
@@ -189,7 +190,8 @@ def _load_in_workers(
         # A changed file's old row goes first: its new row, written by a worker, has the same path.
         writer.delete([row[1] for rel, row in rows.items() if rel in fresh_paths or rel not in present])
         writer.run(last=False)
-        with store.lock:
+        with store.lock:  # the fresh files' ids: never another file's, even if a worker dies
+            reserve_ids(store.db, writer.next_id + len(fresh) - 1)
             store.db.commit()
     except sqlite3.Error as exc:
         notices.append(f"The index cache could not be updated ({exc}); working from memory this time.")
@@ -254,7 +256,7 @@ def _load_in_workers(
     for entry in [*missing, *redo]:  # what no worker answered for: parsed here, stored by this process
         result = _parsed(read_file(entry), reviews, problems)
         writer.add(entry, result, -1)
-    later = _PoolLater(pool, writer, known + numbers[: len(pool.workers)] if pool is not None else known)
+    later = _PoolLater(pool, writer)
     if options.defer:
         return reviews, problems, None, notices, later
     stored, more = later()
@@ -280,22 +282,15 @@ class _PoolLater:
     pending_fulltext = True
     """Body terms are answered once this has run (the bodies are in the workers until then)."""
 
-    def __init__(self, pool: parallel.Pool | None, writer: _Writer, shards: list[int]) -> None:
+    def __init__(self, pool: parallel.Pool | None, writer: _Writer) -> None:
         self.pool = pool
         self.writer = writer
-        self.shards = shards
-        """The full-text shards once the workers' are added."""
 
     def __call__(self) -> tuple[Store | None, list[str]]:
         failures = self.pool.wait_stored() if self.pool is not None else []
         store = self.writer.store
-        if not failures:
+        if not failures:  # each worker listed its shard in meta with its rows (`parallel._write`)
             try:
-                with store.lock:
-                    store.db.execute(
-                        "INSERT OR REPLACE INTO meta (key, value) VALUES ('shards', ?)",
-                        (",".join(map(str, self.shards)),),
-                    )
                 self.writer.run(last=True)
             except sqlite3.Error as exc:
                 failures.append(f"the index cache could not be updated ({exc})")
@@ -313,11 +308,12 @@ def _ready(store: Store) -> None:
     with store.lock:
         shards = shards_of(store.db)
         if shards and store.path is not None:
-            if all(shard_path(store.path, n).is_file() for n in shards):
+            # Too many shards: loads whose parent did not see them stored (it quit) left theirs.
+            if len(shards) <= MAX_SHARDS and all(shard_path(store.path, n).is_file() for n in shards):
                 for n in shards:
                     store.db.execute(f"ATTACH DATABASE ? AS fts{n}", (str(shard_path(store.path, n)),))
                     schemas.append(f"fts{n}")
-            else:  # a shard went missing: the index moves back into the cache file, whole
+            else:  # a shard went missing (or too many): the index moves back into the cache file, whole
                 with store.db:
                     _rebuild_fulltext(store.db)
                 remove_shards(store.path, shards)

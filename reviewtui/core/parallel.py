@@ -46,7 +46,7 @@ Record = tuple[int, Any, Any, Any, Any, Any, Any, Any]
 def cpus() -> int:
     """CPUs this process may run on (REVIEWTUI_JOBS overrides: 1 parses in the process itself)."""
     wanted = os.environ.get("REVIEWTUI_JOBS", "")
-    if wanted.isdigit() and int(wanted) > 0:
+    if wanted.isdecimal() and int(wanted) > 0:  # not isdigit: int("²") raises
         return int(wanted)
     try:
         return len(os.sched_getaffinity(0))
@@ -291,7 +291,7 @@ def _send(frame: tuple[Any, ...]) -> None:
 def _write(db_path: str, shard: str | None, rows: list[tuple[Any, ...]], texts: list[tuple[int, str]]) -> None:
     """Store rows in the cache file and their full-text entries in this worker's shard: the
     shards of several workers fill at once; only the (quick) row inserts take turns."""
-    from reviewtui.core.cache import insert_files, insert_rows
+    from reviewtui.core.cache import add_shard, insert_files, insert_rows
     from reviewtui.core.fulltext import FTS_SCHEMA, FTS_TABLE
 
     if shard is not None:
@@ -312,6 +312,7 @@ def _write(db_path: str, shard: str | None, rows: list[tuple[Any, ...]], texts: 
         db.execute("BEGIN IMMEDIATE")
         if shard is not None:
             insert_files(db, rows)
+            add_shard(db, int(shard.rpartition(".fts")[2]))  # with the rows: listed whatever the parent does
         else:
             insert_rows(db, rows, texts)
         db.execute("COMMIT")

@@ -1,0 +1,99 @@
+"""Parsing in worker processes when things go wrong: the parent stops waiting for its workers
+(the app quits or the load is replaced right after the first results, Ctrl-C), a worker dies
+between its writes, odd settings. Whatever is left in the cache must give the same answers as a
+load without it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reviewtui.core import parallel
+from reviewtui.core.cache import Cache, db_path
+from reviewtui.core.catalog import load_catalog
+from reviewtui.core.search import SearchIndex
+from tests.core.test_cache import snapshot
+from tests.core.test_parallel import QUERIES, found, workers  # noqa: F401  (a fixture)
+
+
+def test_workers_left_to_finish_alone_leave_a_cache_that_finds_their_bodies(
+    tmp_path: Path,
+    content: Path,
+    workers: list[parallel.Pool],  # noqa: F811
+) -> None:
+    """The first results are shown, then nobody waits for the workers (the app quit, the load was
+    replaced, Ctrl-C): they still store their files. The next start must find their bodies."""
+    root = tmp_path / "tree"
+    shutil.copytree(content, root)
+    plain = load_catalog(root, cache=False)
+    expected = found(SearchIndex(plain), QUERIES)
+    first = load_catalog(root, cache=Cache(defer=True))
+    assert first.later is not None and workers
+    for worker in workers[0].workers:  # never `store_later`: the workers end on their own
+        worker.proc.wait(timeout=60)
+    warm = load_catalog(root)
+    assert snapshot(warm) == snapshot(plain)
+    assert found(SearchIndex(warm), QUERIES) == expected
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "-3", "", " 2", "²"])
+def test_odd_job_counts_fall_back_to_the_cpus(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("REVIEWTUI_JOBS", value)
+    assert parallel.cpus() >= 1
+
+
+def test_shards_left_by_many_unfinished_loads_are_folded_not_attached(
+    tmp_path: Path,
+    content: Path,
+    workers: list[parallel.Pool],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each worker lists its shard with its rows; loads nobody finished leave more shards than
+    SQLite attaches (10): the next start folds them into the cache file instead of failing."""
+    import os
+    import sqlite3
+
+    monkeypatch.setenv("REVIEWTUI_JOBS", "6")
+    root = tmp_path / "tree"
+    shutil.copytree(content, root)
+    plain = load_catalog(root, cache=False)
+    expected = found(SearchIndex(plain), QUERIES)
+    for round_ in range(2):
+        for path in root.rglob("*.md"):  # every file changed: parsed again, by six workers
+            os.utime(path, ns=(10**18 + round_, 10**18 + round_))
+        first = load_catalog(root, cache=Cache(defer=True))
+        assert first.later is not None and len(workers[-1].workers) == 6
+        for worker in workers[-1].workers:
+            worker.proc.wait(timeout=60)
+    with sqlite3.connect(db_path(root)) as db:
+        (listed,) = db.execute("SELECT value FROM meta WHERE key = 'shards'").fetchone()
+    assert len(listed.split(",")) == 12
+    warm = load_catalog(root)
+    assert warm.notices == [] and snapshot(warm) == snapshot(plain)
+    assert found(SearchIndex(warm), QUERIES) == expected
+    assert found(SearchIndex(load_catalog(root)), QUERIES) == expected
+
+
+def test_ids_handed_to_workers_are_never_handed_out_again(
+    content: Path,
+    workers: list[parallel.Pool],  # noqa: F811
+) -> None:
+    """A worker may have written full-text entries for rows it never stored (it was stopped
+    between the two): the ids it was given must not go to other files later."""
+    import sqlite3
+
+    calls = 0
+
+    def cancelled() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > 1
+
+    load_catalog(content, cancelled=cancelled)
+    assert workers
+    given = max(rowid for w in workers[0].workers for rowid, _ in w.share)
+    with sqlite3.connect(db_path(content)) as db:
+        (seq,) = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'files'").fetchone()
+    assert seq >= given
