@@ -455,7 +455,9 @@ def shard_path(path: Path, number: int) -> Path:
 
 
 #: Shards attached at most; beyond, the next store moves the index back into the cache file.
-MAX_SHARDS = 6
+#: At least `parallel.MAX_JOBS` (else a cold load on 8 CPUs folds its shards at once), fewer than
+#: the 10 databases SQLite attaches.
+MAX_SHARDS = 8
 
 
 def shards_of(db: sqlite3.Connection) -> list[int]:
