@@ -7,6 +7,7 @@ and the catalog is loaded from the files alone.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -311,7 +312,8 @@ def _ready(store: Store) -> None:
             # Too many shards: loads whose parent did not see them stored (it quit) left theirs.
             if len(shards) <= MAX_SHARDS and all(shard_path(store.path, n).is_file() for n in shards):
                 for n in shards:
-                    store.db.execute(f"ATTACH DATABASE ? AS fts{n}", (str(shard_path(store.path, n)),))
+                    # As bytes: a str file name must be UTF-8, a Linux one need not be.
+                    store.db.execute(f"ATTACH DATABASE ? AS fts{n}", (os.fsencode(shard_path(store.path, n)),))
                     schemas.append(f"fts{n}")
             else:  # a shard went missing (or too many): the index moves back into the cache file, whole
                 with store.db:

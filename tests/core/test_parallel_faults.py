@@ -117,3 +117,21 @@ def test_a_cold_load_on_many_cpus_keeps_its_shards(
     assert sqlite3.connect(":memory:").getlimit(sqlite3.SQLITE_LIMIT_ATTACHED) > parallel.MAX_JOBS
     assert found(SearchIndex(cold), QUERIES) == expected
     assert found(SearchIndex(load_catalog(content)), QUERIES) == expected
+
+
+def test_a_cache_folder_whose_name_is_not_utf8(
+    tmp_path: Path,
+    content: Path,
+    workers: list[parallel.Pool],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Linux file names are bytes: the shards beside the cache file are attached by those bytes."""
+    import os
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / os.fsdecode(b"cache \xff\xfe 'q\"\n")))
+    expected = found(SearchIndex(load_catalog(content, cache=False)), QUERIES)
+    cold = load_catalog(content)
+    assert workers and cold.notices == [] and cold.store is not None
+    assert len(cold.store.fulltext.schemas) == 3  # the cache file and two shards
+    assert found(SearchIndex(cold), QUERIES) == expected
+    assert found(SearchIndex(load_catalog(content)), QUERIES) == expected
