@@ -44,6 +44,31 @@ async def test_results_follow_typing(app: ReviewApp) -> None:
         assert len(app.main.results_list.hits) == 7
 
 
+async def test_each_key_searches_at_once_unless_the_screen_goes_over_a_network(
+    app: ReviewApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locally every key searches; over SSH (or `serve`) the first key of a burst does and the
+    rest wait for a pause, so intermediate lists cost no bytes."""
+    from reviewtui.ui.screens import main as main_module
+
+    monkeypatch.setattr(main_module, "QUERY_DELAY", 1.0)  # roomy, so a slow machine types a burst too
+    monkeypatch.setattr(main_module, "QUERY_MAX_WAIT", 30.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        main = app.main
+        assert main.typing_pause is False  # no SSH_CONNECTION in the tests' environment
+        await pilot.press(*"bol")
+        assert main.view.query == "bol"
+        main.typing_pause = True
+        await pilot.press("t", "x")  # right behind "l": the same burst
+        assert main.view.query == "bol"
+        main.settle()  # what the pause does
+        assert main.view.query == "boltx"
+        await pilot.pause(1.1)
+        await pilot.press("y")  # after a pause: at once
+        assert main.view.query == "boltxy"
+
+
 async def test_stale_searches_never_overwrite_newer_results(app: ReviewApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

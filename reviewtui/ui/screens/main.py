@@ -7,6 +7,7 @@ send messages up. Loading and searching run in thread workers, so typing never w
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -44,10 +45,16 @@ SPACIOUS = 150
 DETAIL_DELAY = 0.12
 """Seconds the highlight must rest before the detail pane follows it."""
 TAGS_DELAY = 0.4
+"""Seconds after the last keystroke before the tag counts are recounted (the panel is costly to resend)."""
 #: Typing: the query is searched once keys pause this long, and at least this often while they don't.
 QUERY_DELAY = 0.1
 QUERY_MAX_WAIT = 0.3
-"""Seconds after the last keystroke before the tag counts are recounted (the panel is costly to resend)."""
+
+
+def remote() -> bool:
+    """Whether the screen is sent over a network: an SSH login, or `reviewtui serve` (which sets
+    REVIEWTUI_READONLY for its visitors). Only then do keys typed in a burst wait for a pause."""
+    return any(os.environ.get(name) for name in ("SSH_CONNECTION", "SSH_CLIENT", "REVIEWTUI_READONLY"))
 
 
 class MainScreen(Screen[None]):
@@ -97,6 +104,9 @@ class MainScreen(Screen[None]):
         self.searching = False
         self._open_when_ready = False
         self._typing_since: float | None = None
+        self._last_key = 0.0
+        self.typing_pause = remote()
+        """Coalesce keys typed in a burst (over a network, where each repaint costs bytes)."""
         self._later = Debouncer(self)
         self._focus_pane = False
 
@@ -298,9 +308,14 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
-        """Search when typing pauses (or every QUERY_MAX_WAIT): intermediate result sets that the
-        next key replaces would only cost repaints, which matter over SSH."""
+        """A key after a pause searches at once; keys that follow it quickly are searched when
+        typing pauses (or every QUERY_MAX_WAIT): intermediate result sets that the next key
+        replaces would only cost repaints, which matter over SSH."""
         now = time.monotonic()
+        last, self._last_key = self._last_key, now
+        if not self.typing_pause or now - last >= QUERY_DELAY:  # local, or the first key of a burst
+            self._apply_query()
+            return
         if self._typing_since is None:
             self._typing_since = now
         if now - self._typing_since >= QUERY_MAX_WAIT:
