@@ -39,6 +39,18 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> list[parallel.Pool]:
     return pools
 
 
+def stop_after(checks: int) -> Any:
+    """A `cancelled` callback that says stop from its (checks + 1)th call on."""
+    calls = 0
+
+    def cancelled() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > checks
+
+    return cancelled
+
+
 def found(index: SearchIndex, queries: list[str]) -> dict[str, list[str]]:
     return {q: [h.review.path for h in index.search(q).hits] for q in queries}
 
@@ -146,14 +158,7 @@ def test_a_worker_that_dies_leaves_its_files_to_the_process(
 
 
 def test_a_stopped_load_stops_its_workers(content: Path, workers: list[parallel.Pool]) -> None:
-    calls = 0
-
-    def cancelled() -> bool:
-        nonlocal calls
-        calls += 1
-        return calls > 1
-
-    load_catalog(content, cancelled=cancelled)
+    load_catalog(content, cancelled=stop_after(1))
     assert workers and all(w.proc.poll() is not None for w in workers[0].workers)
 
 

@@ -15,7 +15,7 @@ from reviewtui.core.cache import Cache, db_path
 from reviewtui.core.catalog import load_catalog
 from reviewtui.core.search import SearchIndex
 from tests.core.test_cache import snapshot
-from tests.core.test_parallel import QUERIES, found, workers  # noqa: F401  (a fixture)
+from tests.core.test_parallel import QUERIES, found, stop_after, workers  # noqa: F401  (a fixture)
 
 
 def test_workers_left_to_finish_alone_leave_a_cache_that_finds_their_bodies(
@@ -84,14 +84,7 @@ def test_ids_handed_to_workers_are_never_handed_out_again(
     between the two): the ids it was given must not go to other files later."""
     import sqlite3
 
-    calls = 0
-
-    def cancelled() -> bool:
-        nonlocal calls
-        calls += 1
-        return calls > 1
-
-    load_catalog(content, cancelled=cancelled)
+    load_catalog(content, cancelled=stop_after(1))
     assert workers
     given = max(rowid for w in workers[0].workers for rowid, _ in w.share)
     with sqlite3.connect(db_path(content)) as db:
