@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
 
 EN_HEADINGS = (
     "Overview",
@@ -76,3 +81,23 @@ def write(root: Path, rel: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8", newline="")
     return path
+
+
+def run_killable(script: Path, what: str, timeout: float = 60) -> None:
+    """Run a Python script in a child process killed after `timeout` seconds (a pattern that
+    backtracks would hang the test run otherwise); it must end by printing `done`."""
+    import pytest
+
+    try:
+        done = subprocess.run(
+            [sys.executable, str(script)],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{what} took over {timeout:.0f} s: a pattern backtracks")
+    assert done.stdout.strip() == "done", done.stderr[-2000:]

@@ -4,8 +4,6 @@ pathological lines the hostile tests know, which must stay linear."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -18,9 +16,7 @@ from reviewtui.core.decode import decode
 from reviewtui.core.sections import Body, _split_body_slow, split_body
 from reviewtui.core.text import clean
 from tests.conftest import CONTENT, SAMPLE
-from tests.helpers import review
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import review, run_killable
 
 
 def bodies(text: str) -> list[str]:
@@ -274,16 +270,4 @@ def test_pathological_bodies_split_in_linear_time(tmp_path: Path) -> None:
         "    assert split_body(body, 1) == _split_body_slow(body, 1), repr(body[:40])\n"
         "print('done')\n"
     )
-    try:
-        done = subprocess.run(
-            [sys.executable, str(script)],
-            cwd=REPO,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail("a pathological body took over a minute to split: a pattern backtracks")
-    assert done.stdout.strip() == "done", done.stderr[-2000:]
+    run_killable(script, "splitting a pathological body")
