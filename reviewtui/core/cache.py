@@ -263,6 +263,8 @@ class Store:
     fingerprint: str = ""
     path: Path | None = None
     """The cache file (its full-text shards sit beside it)."""
+    claim: Any = None
+    """The open lock file while a load in worker processes fills the cache (see `incremental`)."""
 
     def body(self, rowid: int, path: str) -> tuple[tuple[Section, ...], tuple[Reference, ...]]:
         """Sections and references of one review; read again from its file if the cache fails."""

@@ -184,6 +184,15 @@ def _load_in_workers(
     from reviewtui.core import parallel
     from reviewtui.core.catalog import read_file
 
+    claim = _claim(path)
+    if claim is None:  # another reviewtui is filling this cache right now: read the files here
+        notices.append(
+            "Another reviewtui is building the index cache of this collection; this one reads the files itself."
+        )
+        with contextlib.suppress(sqlite3.Error):
+            store.db.close()
+        return _in_memory(found, notices, progress, cancelled)
+    store.claim = claim
     fresh_paths = {e.rel for e in fresh}
     present = {e.rel for e in found.files}
     try:
@@ -253,6 +262,7 @@ def _load_in_workers(
     if cancelled is not None and cancelled():
         if pool is not None:
             pool.kill()
+        release_claim(store)
         return reviews, problems, None, notices, None
     for entry in [*missing, *redo]:  # what no worker answered for: parsed here, stored by this process
         result = _parsed(read_file(entry), reviews, problems)
@@ -262,6 +272,36 @@ def _load_in_workers(
         return reviews, problems, None, notices, later
     stored, more = later()
     return reviews, problems, stored, notices + more, None
+
+
+def _claim(path: Path) -> Any:
+    """Hold the cache's lock file for a load in workers: an open file, unlocked when it is closed
+    (once stored, or when the store is dropped or this process ends). None when another holds it;
+    False when locking is not possible here."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    try:
+        handle = open(f"{path}.lock", "ab")  # noqa: SIM115 - kept open while the lock is held
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    except OSError:
+        handle.close()
+        return False
+    return handle
+
+
+def release_claim(store: Store) -> None:
+    claim, store.claim = store.claim, None
+    if claim:
+        with contextlib.suppress(OSError):
+            claim.close()  # closing the file releases its lock
 
 
 def _in_memory(
@@ -288,6 +328,12 @@ class _PoolLater:
         self.writer = writer
 
     def __call__(self) -> tuple[Store | None, list[str]]:
+        try:
+            return self._finish()
+        finally:
+            release_claim(self.writer.store)
+
+    def _finish(self) -> tuple[Store | None, list[str]]:
         failures = self.pool.wait_stored() if self.pool is not None else []
         store = self.writer.store
         if not failures:  # each worker listed its shard in meta with its rows (`parallel._write`)

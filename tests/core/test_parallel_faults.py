@@ -67,6 +67,7 @@ def test_shards_left_by_many_unfinished_loads_are_folded_not_attached(
         assert first.later is not None and len(workers[-1].workers) == 6
         for worker in workers[-1].workers:
             worker.proc.wait(timeout=60)
+        del first  # dropped, never stored (its lock on the cache goes with it)
     with sqlite3.connect(db_path(root)) as db:
         (listed,) = db.execute("SELECT value FROM meta WHERE key = 'shards'").fetchone()
     assert len(listed.split(",")) == 12
@@ -128,3 +129,32 @@ def test_a_cache_folder_whose_name_is_not_utf8(
     assert len(cold.store.fulltext.schemas) == 3  # the cache file and two shards
     assert found(SearchIndex(cold), QUERIES) == expected
     assert found(SearchIndex(load_catalog(content)), QUERIES) == expected
+
+
+def test_a_second_process_does_not_fill_a_cache_another_is_filling(
+    tmp_path: Path,
+    content: Path,
+    workers: list[parallel.Pool],  # noqa: F811
+) -> None:
+    """Two reviewtui started at once on a new collection: the one that finds the cache's lock
+    taken reads the files itself (same answers, a notice) and leaves the cache to the other."""
+    import fcntl
+    import os
+
+    root = tmp_path / "tree"
+    shutil.copytree(content, root)
+    plain = load_catalog(root, cache=False)
+    db_path(root).parent.mkdir(parents=True, exist_ok=True)
+    holder = os.open(f"{db_path(root)}.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        second = load_catalog(root)
+        assert workers == [] and second.store is None
+        assert second.notices and "Another reviewtui" in second.notices[0]
+        assert snapshot(second) == snapshot(plain)
+        assert found(SearchIndex(second), QUERIES) == found(SearchIndex(plain), QUERIES)
+    finally:
+        os.close(holder)
+    first = load_catalog(root)  # the lock is free again: this one fills the cache
+    assert len(workers) == 1 and first.notices == [] and first.store is not None
+    assert snapshot(load_catalog(root)) == snapshot(plain)
