@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reviewtui.core.fulltext import FTS_SCHEMA, FullText
+from reviewtui.core.fulltext import FTS_SCHEMA, FTS_TABLE, FullText, tune_for_bulk
 from reviewtui.core.model import Price, Problem, Rating, Reference, Review, Section
 from reviewtui.core.paths import cache_dir
 
@@ -361,8 +361,6 @@ _SCHEMA = (
 def insert_rows(db: sqlite3.Connection, rows: list[tuple[Any, ...]], texts: list[tuple[int, str]]) -> None:
     """Insert file rows (id, path, mtime, size, kind, lang, ref, company_id, head, problems, body, cjk),
     the bodies in their own table, and (rowid, text) into the full-text index."""
-    from reviewtui.core.fulltext import FTS_TABLE
-
     insert_files(db, rows)
     db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
 
@@ -438,13 +436,9 @@ def _stale(db: sqlite3.Connection) -> str | None:
     rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
     fingerprint = parser_fingerprint()
     if not rows:
-        from reviewtui.core.fulltext import FTS_TABLE
-
         with db:
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('parser', ?)", (fingerprint,))
-            # A first load inserts thousands of bodies: one in-memory segment for each writer's
-            # transaction rather than a flush and merge every megabyte (inserts ~20% faster).
-            db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('hashsize', ?)", (64 * 1024 * 1024,))
+            tune_for_bulk(db)  # a first load inserts thousands of bodies
         return None
     if rows.get("parser") != fingerprint:
         return "The index cache was made by another version of reviewtui; it is being rebuilt."

@@ -127,19 +127,13 @@ def _load_cached(
             stopped = True
             break
         row = rows.pop(entry.rel, None)
-        if row is not None and store is not None and row[7] == entry.mtime_ns and row[8] == entry.size:
-            rowid, has_head, listed = row[1], row[6], row[9]
-            try:
-                if has_head:
-                    reviews.append(review_from(row, store))
-                    store.rowids[entry.rel] = rowid
-                if listed:
-                    problems.extend(problems_from(entry.rel, listed))
-                continue
-            except (ValueError, EOFError, TypeError):  # a damaged row: parse the file again
-                reviews = [r for r in reviews if r.path != entry.rel]
-                problems = [p for p in problems if p.path != entry.rel]
-                store.rowids.pop(entry.rel, None)
+        if (
+            row is not None
+            and store is not None
+            and (row[7], row[8]) == (entry.mtime_ns, entry.size)
+            and _reuse(entry.rel, row, store, reviews, problems)
+        ):
+            continue
         result = _parsed(read_file(entry), reviews, problems)
         if writer is not None:
             if row is not None:
@@ -223,16 +217,7 @@ def _load_in_workers(
         if entry.rel in fresh_paths:
             continue
         row = rows[entry.rel]
-        try:
-            if row[6]:
-                reviews.append(review_from(row, store))
-                store.rowids[entry.rel] = row[1]
-            if row[9]:
-                problems.extend(problems_from(entry.rel, row[9]))
-        except (ValueError, EOFError, TypeError):  # a damaged row: parse the file again
-            reviews = [r for r in reviews if r.path != entry.rel]
-            problems = [p for p in problems if p.path != entry.rel]
-            store.rowids.pop(entry.rel, None)
+        if not _reuse(entry.rel, row, store, reviews, problems):
             writer.delete([row[1]])
             redo.append(entry)
     total = len(found.files)
@@ -272,6 +257,23 @@ def _load_in_workers(
         return reviews, problems, None, notices, later
     stored, more = later()
     return reviews, problems, stored, notices + more, None
+
+
+def _reuse(rel: str, row: tuple[Any, ...], store: Store, reviews: list[Review], problems: list[Problem]) -> bool:
+    """Take an unchanged file's review and problems from its cache row. False when the row is
+    damaged: what it added is taken back, and the file is to be parsed again."""
+    try:
+        if row[6]:
+            reviews.append(review_from(row, store))
+            store.rowids[rel] = row[1]
+        if row[9]:
+            problems.extend(problems_from(rel, row[9]))
+    except (ValueError, EOFError, TypeError):
+        reviews[:] = [r for r in reviews if r.path != rel]
+        problems[:] = [p for p in problems if p.path != rel]
+        store.rowids.pop(rel, None)
+        return False
+    return True
 
 
 def _claim(path: Path) -> Any:

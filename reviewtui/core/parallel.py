@@ -294,7 +294,7 @@ def _write(db_path: str, shard: str | None, rows: list[tuple[Any, ...]], texts: 
     """Store rows in the cache file and their full-text entries in this worker's shard: the
     shards of several workers fill at once; only the (quick) row inserts take turns."""
     from reviewtui.core.cache import add_shard, insert_files, insert_rows
-    from reviewtui.core.fulltext import FTS_SCHEMA, FTS_TABLE
+    from reviewtui.core.fulltext import FTS_SCHEMA, FTS_TABLE, tune_for_bulk
 
     if shard is not None:
         fts = sqlite3.connect(shard, timeout=120.0, isolation_level=None)
@@ -302,7 +302,7 @@ def _write(db_path: str, shard: str | None, rows: list[tuple[Any, ...]], texts: 
             fts.execute("PRAGMA synchronous = OFF")
             fts.execute("BEGIN IMMEDIATE")
             fts.execute(FTS_SCHEMA)
-            fts.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('hashsize', ?)", (64 * 1024 * 1024,))
+            tune_for_bulk(fts)
             fts.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
             fts.execute("COMMIT")
         finally:
