@@ -35,7 +35,7 @@ from reviewtui.core.cache import Cache
 from reviewtui.core.catalog import load_catalog
 from reviewtui.core.search import SearchIndex
 imported = time.perf_counter()
-catalog = load_catalog(sys.argv[1], cache=Cache(defer=True))  # as the app loads
+catalog = load_catalog(sys.argv[1], cache=Cache(defer=True, heads_first=True))  # as the app loads
 loaded = time.perf_counter()
 index = SearchIndex(catalog)
 first = index.search("", collapse_twins=True)

@@ -80,6 +80,11 @@ class Cache:
     defer: bool = False
     """Return once the files are parsed and store them later: the catalog's `store_later()` writes
     the cache and its full-text index (the app shows the first results before that)."""
+    heads_first: bool = False
+    """With `defer`: parsing processes read only the front matter of each file before the first
+    results, and the bodies after (see `parallel.start`). The problems the bodies add join the
+    catalog when `store_later()` has run. Worth it where the first results matter (the app);
+    a command that waits for the whole load anyway does more work with it."""
 
 
 def forget(root: Path) -> None:

@@ -73,11 +73,11 @@ def _error(entry: FileEntry, message: str) -> ParseResult:
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
-def parse_bytes(data: bytes, path: str) -> ParseResult:
+def parse_bytes(data: bytes, path: str, *, body: bool = True) -> ParseResult:
     """`parse.parse_bytes`, imported on first use: a warm start from the cache never loads YAML."""
     from reviewtui.core.parse import parse_bytes as parse
 
-    return parse(data, path)
+    return parse(data, path, body=body)
 
 
 def _read(fd: int, size: int, limit: int) -> bytes:
@@ -97,8 +97,9 @@ def _read(fd: int, size: int, limit: int) -> bytes:
     return b"".join(parts)
 
 
-def read_file(entry: FileEntry) -> ParseResult:
-    """Read and parse one file; any OS trouble becomes an error Problem.
+def read_file(entry: FileEntry, *, body: bool = True) -> ParseResult:
+    """Read and parse one file (only its front matter without `body`, see `parse.parse_bytes`);
+    any OS trouble becomes an error Problem.
 
     The file is opened without blocking and checked again once open: it may have been replaced by
     a pipe, or grown, since the scan. At most MAX_FILE_BYTES + 1 bytes are ever read.
@@ -125,7 +126,7 @@ def read_file(entry: FileEntry) -> ParseResult:
     finally:
         os.close(fd)
     try:
-        return parse_bytes(data, entry.rel)
+        return parse_bytes(data, entry.rel, body=body)
     except Exception as exc:  # a last resort: one file must never stop the rest (tests call parse_bytes directly)
         name = type(exc).__name__
         return _error(entry, f"The parser failed on this file ({name}); please report it with the file attached.")
@@ -195,6 +196,7 @@ class Catalog:
 
     def store_later(self, index: Any = None) -> list[str]:
         """Write what a deferred load parsed into the cache (slow: call it from a worker, once).
+        After a load with `Cache.heads_first`, `problems` becomes a new list with what the bodies added.
         With the search `index` built meanwhile, its data is stored too, so the next start is warm,
         and it answers body terms from the stored full-text index from then on.
         Returns new notices (the cache could not be written)."""
@@ -207,6 +209,9 @@ class Catalog:
             gc.disable()
             try:
                 store, notices = later()
+                more_problems = getattr(later, "problems", None)
+                if more_problems is not None:  # what the bodies added (`Cache.heads_first`): a new list
+                    self.problems = more_problems(self.problems)
                 if store is not None and index is not None and len(index.data.paths) == len(self.reviews):
                     store.save_index(index.data.dumps())
                     index.adopt_store(store)  # body terms: the SQLite full-text index from now on

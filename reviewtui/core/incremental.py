@@ -208,7 +208,8 @@ def _load_in_workers(
     with store.lock:
         known = shards_of(store.db)
     numbers = [max(known, default=0) + 1 + n for n in range(jobs)]
-    pool = parallel.start(pairs, path, jobs, spare, [shard_path(path, n) for n in numbers])
+    heads_first = options.defer and options.heads_first
+    pool = parallel.start(pairs, path, jobs, spare, [shard_path(path, n) for n in numbers], heads_first)
 
     reviews: list[Review] = []
     problems: list[Problem] = list(found.problems)
@@ -252,11 +253,11 @@ def _load_in_workers(
     for entry in [*missing, *redo]:  # what no worker answered for: parsed here, stored by this process
         result = _parsed(read_file(entry), reviews, problems)
         writer.add(entry, result, -1)
-    later = _PoolLater(pool, writer)
+    later = _PoolLater(pool, writer, {rowid: entry.rel for rowid, entry in pairs})
     if options.defer:
         return reviews, problems, None, notices, later
     stored, more = later()
-    return reviews, problems, stored, notices + more, None
+    return reviews, later.problems(problems), stored, notices + more, None
 
 
 def _reuse(rel: str, row: tuple[Any, ...], store: Store, reviews: list[Review], problems: list[Problem]) -> bool:
@@ -325,9 +326,27 @@ class _PoolLater:
     pending_fulltext = True
     """Body terms are answered once this has run (the bodies are in the workers until then)."""
 
-    def __init__(self, pool: parallel.Pool | None, writer: _Writer) -> None:
+    def __init__(self, pool: parallel.Pool | None, writer: _Writer, paths: dict[int, str]) -> None:
         self.pool = pool
         self.writer = writer
+        self.paths = paths
+        """The path of each row id handed to the workers."""
+
+    def problems(self, problems: list[Problem]) -> list[Problem]:
+        """`problems` with what the workers found in the bodies since they answered (with
+        `Cache.heads_first`): a new list, in catalog order, once this has run; else `problems`."""
+        updates = self.pool.updates if self.pool is not None else []
+        if not updates:
+            return problems
+        dropped: set[Problem] = set()
+        added: list[Problem] = []
+        for rowid, answered, whole in updates:
+            path = self.paths[rowid]
+            dropped.update(problems_from(path, answered))
+            added.extend(problems_from(path, whole))
+        kept = [p for p in problems if p not in dropped] + added
+        kept.sort(key=lambda p: (p.path, p.line or 0, p.severity))
+        return kept
 
     def __call__(self) -> tuple[Store | None, list[str]]:
         try:

@@ -88,6 +88,9 @@ class Pool:
             os.set_blocking(worker.proc.stdout.fileno(), False)
             self.selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
         self.answered: set[int] = set()
+        self.updates: list[tuple[int, bytes | None, bytes | None]] = []
+        """(rowid, problems answered, problems of the whole file) where the body added some
+        (workers started with `heads_first`; complete once `wait_stored` is done)."""
 
     def records(self, cancelled: Callable[[], bool] | None = None) -> Iterator[list[Record]]:
         """Records as they arrive, until every worker has sent its whole share (or ended)."""
@@ -171,6 +174,8 @@ class Pool:
                 worker.parsed = True
             elif frame[0] == "s":
                 worker.stored = frame[1]
+            elif frame[0] == "q":
+                self.updates.extend(frame[1])
             elif frame[0] != "p":  # garbage on the pipe: stop listening to this worker
                 self._close(worker)
                 break
@@ -256,10 +261,15 @@ def start(
     jobs: int,
     spare: list[Process] | None = None,
     shards: list[Path] | None = None,
+    heads_first: bool = False,
 ) -> Pool | None:
     """Give `jobs` workers (the `spare` ones first) shares of (rowid, catalog.FileEntry) pairs;
     they insert their rows into the cache file `db` (when given) with those row ids, and their
-    full-text entries into `shards[n]` (else into `db`). None when no worker could be started."""
+    full-text entries into `shards[n]` (else into `db`). None when no worker could be started.
+
+    With `heads_first`, each worker reads only the front matter of its files before answering
+    (about half the work), then parses them whole to store them, and sends what the bodies added
+    to the problems (`Pool.updates`): the first results come sooner, the cache a little later."""
     spare = list(spare or ())
     procs, rest = spare[:jobs], spare[jobs:]
     release(rest)
@@ -268,7 +278,7 @@ def start(
     for n, worker in enumerate(workers):
         files = [(rowid, os.fspath(e.path), e.rel, e.mtime_ns, e.size) for rowid, e in worker.share]
         shard = str(shards[n]) if shards is not None and n < len(shards) else None
-        job = (str(db) if db is not None else None, shard, files)
+        job = (str(db) if db is not None else None, shard, files, heads_first)
         try:
             assert worker.proc.stdin is not None
             worker.proc.stdin.write(marshal.dumps(job))
@@ -329,6 +339,7 @@ def main() -> None:
     from reviewtui.core.cache import body_of, head_of, problems_blob
     from reviewtui.core.catalog import FileEntry, read_file
     from reviewtui.core.fulltext import body_text, fts_text
+    from reviewtui.core.model import ParseResult
     from reviewtui.core.searchdata import pieces_of
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
@@ -336,7 +347,7 @@ def main() -> None:
     data = sys.stdin.buffer.read()
     if not data:  # started ahead of time, then not needed
         return
-    db_path, shard, job = marshal.loads(data)
+    db_path, shard, job, heads_first = marshal.loads(data)
     if shard is not None:  # left by a load that was stopped: this worker's shard starts empty
         for suffix in ("", "-journal"):
             with contextlib.suppress(OSError):
@@ -374,21 +385,52 @@ def main() -> None:
         pending[0].clear()
         pending[1].clear()
 
-    for rowid, path, rel, mtime, size in job:
-        result = read_file(FileEntry(path, rel, mtime, size))
+    def answer(rowid: int, result: ParseResult) -> tuple[bytes | None, bytes | None]:
+        """Queue the parent's record of one file; its (problems, head) blobs."""
         review = result.review
         problems = problems_blob(result.problems)
+        head = None
         if review is None:
-            head = None
             answers.append((rowid, None, None, None, None, None, problems, None))
         else:
             pieces = pieces_of(review.target_name, review.tags, review.summary)
             head = head_of(review)
             answers.append((rowid, review.kind, review.lang, review.ref, review.company_id, head, problems, pieces))
-        parsed.append(((rowid, rel, mtime, size, problems, head), review))
         if len(answers) >= FRAME_RECORDS:
             _send(("p", answers[:]))
             answers.clear()
+        return problems, head
+
+    if heads_first:  # the front matter of every file, then the bodies (see `start`)
+        quick: dict[int, bytes | None] = {}
+        for rowid, path, rel, mtime, size in job:
+            problems, _ = answer(rowid, read_file(FileEntry(path, rel, mtime, size), body=False))
+            if problems is not None:
+                quick[rowid] = problems
+        _send(("p", answers[:]))
+        answers.clear()
+        _send(("e",))
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(10)  # the parent now builds the first results: it comes first for the CPUs
+        updates: list[tuple[int, bytes | None, bytes | None]] = []
+        for rowid, path, rel, mtime, size in job:
+            result = read_file(FileEntry(path, rel, mtime, size))
+            review = result.review
+            problems = problems_blob(result.problems)
+            if problems != quick.get(rowid):  # what the body adds (or a file changed meanwhile)
+                updates.append((rowid, quick.get(rowid), problems))
+            parsed.append(((rowid, rel, mtime, size, problems, head_of(review) if review else None), review))
+            if len(parsed) + len(pending[0]) >= WRITE_ROWS:
+                store()
+        _send(("q", updates))
+        store()
+        _send(("s", failure))
+        return
+
+    for rowid, path, rel, mtime, size in job:
+        result = read_file(FileEntry(path, rel, mtime, size))
+        problems, head = answer(rowid, result)
+        parsed.append(((rowid, rel, mtime, size, problems, head), result.review))
         if len(parsed) + len(pending[0]) >= WRITE_ROWS:
             store()
     _send(("p", answers[:]))

@@ -23,7 +23,7 @@ from reviewtui.core.model import (
     Review,
     Severity,
 )
-from reviewtui.core.sections import SECTION_ORDER, heading_key, split_body
+from reviewtui.core.sections import SECTION_ORDER, Body, heading_key, split_body
 from reviewtui.core.text import clean, script_of
 
 try:  # the C loader is ~8x faster; fall back to pure Python where libyaml is missing
@@ -110,11 +110,15 @@ SCORE_TOLERANCE = 0.05
 _FENCE = re.compile(r"^---[ \t]*$")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_NO_BODY = Body([], [], [], "")
 
 
 class _Checker:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, body: bool = True) -> None:
         self.path = path
+        self.body = body
+        """Split and check the body too (else the review has no sections and references, and
+        only the front matter's problems are found)."""
         self.problems: list[Problem] = []
         self.warnings = 0
 
@@ -165,9 +169,13 @@ def too_large(size: int) -> str:
     )
 
 
-def parse_bytes(data: bytes, path: str) -> ParseResult:
-    """Parse a file's bytes. Never raises: everything wrong becomes a Problem."""
-    check = _Checker(path)
+def parse_bytes(data: bytes, path: str, *, body: bool = True) -> ParseResult:
+    """Parse a file's bytes. Never raises: everything wrong becomes a Problem.
+
+    With `body=False`, only the front matter is read: the review comes without its sections and
+    references, and the problems are those of the front matter (the body only ever adds
+    warnings, so the same files are kept). About half the work of a whole parse."""
+    check = _Checker(path, body)
     if len(data) > MAX_FILE_BYTES:
         check.add("error", too_large(len(data)))
         return ParseResult(None, check.problems)
@@ -384,10 +392,11 @@ def _build(meta: dict[str, Any], key_lines: dict[str, int], body: str, body_line
         )
     permalink = _text_field(meta, "permalink") or ""
 
-    parsed = split_body(body, body_line)
-    if rating is not None:
-        _check_scores(parsed.score_lines, rating, check)
-    _check_headings(parsed.sections, len(parsed.references), check)
+    parsed = split_body(body, body_line) if check.body else _NO_BODY
+    if check.body:
+        if rating is not None:
+            _check_scores(parsed.score_lines, rating, check)
+        _check_headings(parsed.sections, len(parsed.references), check)
 
     return Review(
         path=check.path,

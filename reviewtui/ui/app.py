@@ -121,6 +121,10 @@ class ReviewApp(App[int]):
             return
         if isinstance(self.screen, DetailScreen):
             self.pop_screen()
+        if catalog.bodies_pending:
+            self.notify(
+                "The bodies are still being read: the problems they hold join this list in a moment.", timeout=4
+            )
         problems = ProblemsScreen(catalog.problems, root=catalog.root, allow_external=not self.read_only)
         self.push_screen(problems, self._problem_chosen)
 

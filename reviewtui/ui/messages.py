@@ -35,6 +35,13 @@ class IndexReady(Message):
 
 
 @dataclass
+class ProblemsChanged(Message):
+    """Storing a cold load found more problems in the bodies (see `cache.Cache.heads_first`)."""
+
+    catalog: Catalog
+
+
+@dataclass
 class IndexFailed(Message):
     """Loading stopped with an unexpected error (bad files never cause this: they are problems)."""
 

@@ -3,6 +3,7 @@ itself, a cache the next start uses, and nothing lost when a worker dies or the 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sqlite3
@@ -107,6 +108,45 @@ def test_deferred_first_results_then_body_search_stores_them(content: Path, work
     assert found(index, QUERIES) == expected
     warm = load_catalog(content, cache=Cache(defer=True))
     assert warm.later is None and warm.store is not None and warm.store.load_index() is not None
+
+
+def front_matter_end(path: Path) -> int:
+    """The line number of the line closing a file's front matter (0 when there is none)."""
+    lines = path.read_bytes().decode("utf-8", "replace").splitlines()
+    fences = [n for n, line in enumerate(lines, 1) if line.strip() == "---"]
+    return fences[1] if len(fences) > 1 else 0
+
+
+def test_heads_first_lists_the_same_reviews_and_adds_the_body_problems_when_stored(
+    mixed: Path, workers: list[parallel.Pool]
+) -> None:
+    """The app's cold start with `heads_first`: the workers answer from the front matter alone,
+    so the bodies' warnings are missing until `store_later`; then it is the same catalog."""
+    plain = load_catalog(mixed, cache=False)
+    body_only = [p for p in plain.warnings if p.line is not None and 0 < front_matter_end(mixed / p.path) < p.line]
+    assert len(body_only) >= 5  # the hostile files include bodies with bad sections
+    first = load_catalog(mixed, cache=Cache(defer=True, heads_first=True))
+    assert len(workers) == 1 and len(workers[0].workers) == 2 and first.bodies_pending
+    assert [r.path for r in first.reviews] == [r.path for r in plain.reviews]
+    heads = [dataclasses.replace(r, sections=(), references=()) for r in plain.reviews]
+    assert [dataclasses.asdict(dataclasses.replace(r, sections=(), references=())) for r in first.reviews] == [
+        dataclasses.asdict(r) for r in heads
+    ]  # (a review's body is read from its file while the cache has none yet)
+    assert plain.errors == first.errors  # only the front matter drops a file
+    before = set(first.problems)
+    assert before < set(plain.problems) and not before & set(body_only)
+    index = SearchIndex(first)
+    assert first.store_later(index) == [] and workers[0].updates
+    assert snapshot(first) == snapshot(plain)
+    assert found(index, QUERIES) == found(SearchIndex(plain), QUERIES)
+    assert snapshot(load_catalog(mixed, cache=Cache(defer=True, heads_first=True))) == snapshot(plain)
+
+
+def test_a_load_that_waits_for_the_store_gets_the_body_problems_too(mixed: Path, workers: list[parallel.Pool]) -> None:
+    """`heads_first` without `defer` (nothing shown before the store) is the plain load."""
+    plain = load_catalog(mixed, cache=False)
+    assert snapshot(load_catalog(mixed, cache=Cache(heads_first=True))) == snapshot(plain)
+    assert workers and not workers[0].updates
 
 
 def test_changed_and_new_files_replace_their_rows(tmp_path: Path, content: Path, workers: list[parallel.Pool]) -> None:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 
 from reviewtui.core.parse import parse_bytes, parse_text
@@ -139,3 +142,35 @@ def test_hostile_text_is_neutralised() -> None:
     for value in (result.review.title, result.review.summary):
         assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u202e\u200b" for c in value)
     assert "␛[31mred" in result.review.title
+
+
+@pytest.mark.parametrize("where", ["content", "sample", "hostile"])
+def test_the_front_matter_alone_gives_the_same_head_and_its_problems(
+    where: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """`body=False` (what parsing processes answer first): the same review without sections and
+    references, the same errors (the same files dropped), and only problems the whole parse has."""
+    if where == "hostile":
+        from tests.hostile.corpus import build
+
+        root = tmp_path / "hostile"
+        build(root)
+    else:
+        root = request.getfixturevalue(where)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+    assert len(files) > 20
+    fewer = 0
+    for path in files:
+        data = path.read_bytes()
+        rel = path.relative_to(root).as_posix()
+        whole, heads = parse_bytes(data, rel), parse_bytes(data, rel, body=False)
+        if whole.review is None:
+            errors = [p for p in whole.problems if p.severity == "error"]
+            assert heads.review is None and [p for p in heads.problems if p.severity == "error"] == errors, rel
+            continue
+        assert heads.review == dataclasses.replace(whole.review, sections=(), references=()), rel
+        assert set(heads.problems) <= set(whole.problems), rel
+        assert [p for p in heads.problems if p.severity == "error"] == [], rel
+        fewer += len(heads.problems) < len(whole.problems)
+    if where != "content":
+        assert fewer  # some bodies hold problems of their own

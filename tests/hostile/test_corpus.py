@@ -268,10 +268,10 @@ def test_a_crash_in_the_parser_is_contained(tmp_path: Path, monkeypatch: pytest.
     rels = _good_tree(tmp_path, 2)
     real = catalog_module.parse_bytes
 
-    def flaky(data: bytes, path: str) -> object:
+    def flaky(data: bytes, path: str, **options: bool) -> object:
         if path == rels[0]:
             raise RuntimeError("boom")
-        return real(data, path)
+        return real(data, path, **options)
 
     monkeypatch.setattr(catalog_module, "parse_bytes", flaky)
     catalog = load_catalog(tmp_path)

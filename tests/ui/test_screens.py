@@ -290,3 +290,33 @@ async def test_resizing_moves_the_review_between_screen_and_pane(app: ReviewApp)
         await pilot.pause(0.2)
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.review == reading
+
+
+async def test_problems_in_the_bodies_reach_the_status_bar_once_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold load in worker processes lists the reviews from their front matter; the warnings
+    the bodies hold (a score line that disagrees) join the count when the cache is written."""
+    from reviewtui.core import parallel
+    from reviewtui.core.catalog import load_catalog
+    from tests.helpers import write
+    from tests.ui.conftest import build_collection
+
+    monkeypatch.delenv("REVIEWTUI_NO_CACHE")
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)
+    monkeypatch.setenv("REVIEWTUI_JOBS", "2")
+    root = build_collection(tmp_path / "warned")
+    text = (root / "_products/en/zenit/zenit-one.md").read_text().replace("{0.4}", "{0.5}", 1)
+    write(root, "_products/en/zenit/zenit-one.md", text)
+    expected = load_catalog(root, cache=False).problems
+    assert [p.path for p in expected if p.severity == "warning"] == ["_products/en/zenit/zenit-one.md"]
+    app = make_app(root, config=Config())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        for _ in range(100):  # the load worker stores the cache after the first results
+            await pilot.pause(0.05)
+            if app.main.query_one(StatusBar).problems == len(expected):
+                break
+        assert app.main.catalog is not None and app.main.catalog.problems == expected
+        assert app.main.query_one(StatusBar).problems == len(expected)
+        assert "1 error, 1 warning" in str(app.main.query_one(StatusBar).render())

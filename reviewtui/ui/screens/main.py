@@ -28,7 +28,14 @@ from reviewtui.core.model import Review
 from reviewtui.core.search import Hit, Results, SearchIndex
 from reviewtui.ui import navigation as nav
 from reviewtui.ui.debounce import Debouncer
-from reviewtui.ui.messages import IndexFailed, IndexProgress, IndexReady, SearchDone, SettingsChanged
+from reviewtui.ui.messages import (
+    IndexFailed,
+    IndexProgress,
+    IndexReady,
+    ProblemsChanged,
+    SearchDone,
+    SettingsChanged,
+)
 from reviewtui.ui.view_state import KIND_FILTERS, LANG_FILTERS, PREFERRED, View, count_text, cycle
 from reviewtui.ui.widgets.results_list import CursorGutter, ResultsHeader, ResultsList
 from reviewtui.ui.widgets.review_detail import ReviewDetail
@@ -100,6 +107,7 @@ class MainScreen(Screen[None]):
         self.set_reactive(MainScreen.view, view)
         self.catalog: Catalog | None = None
         self.index: SearchIndex | None = None
+        self._load_seconds = 0.0
         self.results: Results | None = None
         self.searching = False
         self._open_when_ready = False
@@ -192,9 +200,9 @@ class MainScreen(Screen[None]):
                 self.root,
                 progress=lambda done, total: self.post_message(IndexProgress(done, total)),
                 cancelled=lambda: worker.is_cancelled,
-                # A cold start shows the first results once the files are parsed; the cache and
-                # its full-text index are written after that (body terms search memory meanwhile).
-                cache=Cache(defer=True) if self.cache else False,
+                # A cold start shows the first results once the front matter is read; the bodies,
+                # the cache and its full-text index come after that.
+                cache=Cache(defer=True, heads_first=True) if self.cache else False,
             )
             index = SearchIndex(catalog)
         except Exception as exc:  # a bug, not a bad file: keep the app up and say so
@@ -203,8 +211,11 @@ class MainScreen(Screen[None]):
         if worker.is_cancelled:
             return
         self.post_message(IndexReady(catalog, index, time.perf_counter() - start))
+        problems = catalog.problems
         try:
             notices = catalog.store_later(index)
+            if catalog.problems is not problems:
+                self.post_message(ProblemsChanged(catalog))
             index.prepare()  # the first tag or number filter then costs no keystroke anything
         except Exception as exc:  # the cache is only a speed-up: say so and carry on from memory
             notices = [f"The index cache could not be updated ({type(exc).__name__}: {exc})."]
@@ -223,8 +234,13 @@ class MainScreen(Screen[None]):
         for notice in event.catalog.notices:
             self.app.notify(notice, severity="warning", timeout=8, markup=False)
         self.detail.catalog = event.catalog
+        self._load_seconds = event.seconds
         self.query_one(StatusBar).ready(event.catalog, event.seconds)
         self.search()
+
+    @on(ProblemsChanged)
+    def _problems_changed(self, event: ProblemsChanged) -> None:
+        self.query_one(StatusBar).ready(event.catalog, self._load_seconds)
 
     @on(IndexFailed)
     def _failed(self, event: IndexFailed) -> None:
