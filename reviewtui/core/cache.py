@@ -232,6 +232,24 @@ def repack(reviews: list[Review]) -> None:
                     slot.__delete__(review)
 
 
+def columns_of(review: Review) -> tuple[tuple[str, ...], float | None, tuple[float, ...], str | None]:
+    """`searchdata.columns_of`, read from a cached review's packed head when it has one, without
+    unpacking its fields into it: an index build reads every review once, and a cold load of
+    100k reviews would otherwise keep ~100 MB of unpacked fields until `repack`."""
+    head = review._head if isinstance(review, CachedReview) else None
+    if head is None:
+        rating = review.rating
+        return (
+            review.tags,
+            review.price.amount if review.price else None,
+            (rating.overall, *rating.criteria),
+            review.date,
+        )
+    values = marshal.loads(head)
+    price = values[8]
+    return values[10], price[0] if price is not None else None, tuple(values[7]), values[6]
+
+
 def review_from(row: tuple[Any, ...], store: Store, head: bytes | None = None) -> CachedReview:
     """A review from a `files` row (path, id, kind, lang, ref, company_id, ...); its other fields
     are read from `head` (or from the cache file, when None) on first use."""
@@ -342,11 +360,20 @@ class Store:
             return None
         return row[0] if row else None
 
-    def save_index(self, blob: bytes) -> None:
+    def save_index(self, blob: bytes | list[bytes]) -> None:
+        """Store the search index data (`searchdata.IndexData.dumps`, or its `dump_parts`: written
+        one by one into the row, so neither this process nor SQLite copies the whole)."""
+        parts = [blob] if isinstance(blob, bytes) else blob
         try:
             with self.lock, self.db:
                 self.db.execute("DELETE FROM blobs")
-                self.db.execute("INSERT INTO blobs (key, value) VALUES (?, ?)", (self.fingerprint, blob))
+                rowid = self.db.execute(
+                    "INSERT INTO blobs (key, value) VALUES (?, zeroblob(?))",
+                    (self.fingerprint, sum(map(len, parts))),
+                ).lastrowid
+                with self.db.blobopen("blobs", "value", rowid) as out:
+                    for part in parts:
+                        out.write(part)
         except sqlite3.Error:
             pass
 

@@ -213,7 +213,7 @@ class Catalog:
                 if more_problems is not None:  # what the bodies added (`Cache.heads_first`): a new list
                     self.problems = more_problems(self.problems)
                 if store is not None and index is not None and len(index.data.paths) == len(self.reviews):
-                    store.save_index(index.data.dumps())
+                    store.save_index(index.data.dump_parts())
                     index.adopt_store(store)  # body terms: the SQLite full-text index from now on
             finally:
                 self.later = None

@@ -231,9 +231,7 @@ def _load_in_workers(
             for rowid, kind, lang, ref, company_id, head, blob, made in records:
                 rel = by_id[rowid].rel
                 if kind is not None:
-                    review = review_from((rel, rowid, kind, lang, ref, company_id), store, head)
-                    review._load_head()  # now, while the workers parse: the index reads every field
-                    reviews.append(review)
+                    reviews.append(review_from((rel, rowid, kind, lang, ref, company_id), store, head))
                     store.rowids[rel] = rowid
                     if pieces is not None:
                         pieces[rel] = made

@@ -158,7 +158,7 @@ class SearchStore(Protocol):
     rowids: dict[str, int]
 
     def load_index(self) -> bytes | None: ...
-    def save_index(self, blob: bytes) -> None: ...
+    def save_index(self, blob: bytes | list[bytes]) -> None: ...
 
 
 def sort_value(review: Review, sort: str) -> tuple[int, float | str]:
@@ -221,7 +221,12 @@ class SearchIndex:
             collecting = gc.isenabled()
             gc.disable()  # building makes a million objects and no cycles (at 100k: 3.8 -> 2.8 s)
             try:
-                data = build(catalog.reviews, twins, pieces)
+                if pieces:  # a cold load in parsing processes: packed heads, read without unpacking them
+                    from reviewtui.core.cache import columns_of
+
+                    data = build(catalog.reviews, twins, pieces, columns_of)
+                else:
+                    data = build(catalog.reviews, twins, pieces)
             finally:
                 if collecting:
                     gc.enable()
@@ -232,7 +237,7 @@ class SearchIndex:
 
                     repack(catalog.reviews)
             if store is not None:
-                store.save_index(data.dumps())
+                store.save_index(data.dump_parts())
         self.data = data
         paths = data.paths
         self.reviews: list[Review] = list(map(catalog.by_path.__getitem__, paths))  # C-level loops: 7.6k each

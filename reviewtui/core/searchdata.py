@@ -13,7 +13,7 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import accumulate
 from typing import Any
 
@@ -177,14 +177,19 @@ class IndexData:
 
     def dumps(self) -> bytes:
         """Version, CRC, then the fields' lengths and the fields, each packed on its own (see `loads`)."""
+        return b"".join(self.dump_parts())
+
+    def dump_parts(self) -> list[bytes]:
+        """What `dumps` joins, not joined: written piece by piece (`cache.Store.save_index`), the
+        stored index never needs a second copy in memory (~50 MB at 100k reviews)."""
         raw = self._raw or {}
         parts = [raw[name] if name in raw else _ENCODE[name](getattr(self, name)) for name in _FIELDS]
         lengths = marshal.dumps(tuple(len(part) for part in parts))
         header = len(lengths).to_bytes(4, "little") + lengths
         crc = zlib.crc32(header)
-        for part in parts:  # the CRC of the whole body, without joining it twice (tens of MB at 100k)
+        for part in parts:  # the CRC of the whole body, without joining it
             crc = zlib.crc32(part, crc)
-        return b"".join([DATA_VERSION.to_bytes(4, "little"), crc.to_bytes(4, "little"), header, *parts])
+        return [DATA_VERSION.to_bytes(4, "little") + crc.to_bytes(4, "little") + header, *parts]
 
     @classmethod
     def loads(cls, blob: bytes) -> IndexData | None:
@@ -307,11 +312,24 @@ def pieces_of(target_name: str, tags: tuple[str, ...], summary: str) -> Pieces:
     )
 
 
+Columns = tuple[tuple[str, ...], float | None, tuple[float, ...], str | None]
+"""A review's tags, price amount, rating (overall, then the five criteria) and date."""
+
+
+def columns_of(review: Review) -> Columns:
+    rating = review.rating
+    return review.tags, review.price.amount if review.price else None, (rating.overall, *rating.criteria), review.date
+
+
 def build(
-    reviews: list[Review], twin_of: dict[str, str] | None = None, pieces: dict[str, Pieces] | None = None
+    reviews: list[Review],
+    twin_of: dict[str, str] | None = None,
+    pieces: dict[str, Pieces] | None = None,
+    columns: Callable[[Review], Columns] = columns_of,
 ) -> IndexData:
     """Index data for reviews. `twin_of` maps a path to its twin's path (see `Catalog.twin_of`);
-    `pieces` holds `pieces_of` of reviews by path, when already made elsewhere."""
+    `pieces` holds `pieces_of` of reviews by path, when already made elsewhere; `columns` reads
+    what the rest needs of a review (`cache.columns_of` reads it without unpacking a cached one)."""
     given = pieces or {}
     made = [given.get(r.path) or pieces_of(r.target_name, r.tags, r.summary) for r in reviews]
     folded = sorted(zip(reviews, made, strict=True), key=lambda t: (t[1][0], t[0].lang, t[0].path))
@@ -329,7 +347,14 @@ def build(
     spellings: Counter[tuple[str, str]] = Counter()
     known: dict[str, tuple[str, set[str], set[str]]] = {}
     name_vocab, company_vocab, tag_vocab, summary_vocab = vocab
+    prices: list[float | None] = []
+    ratings: list[tuple[float, ...]] = []
+    dates: list[str | None] = []
     for i, (review, (name, sq, entries, labels, summary)) in enumerate(folded):
+        review_tags, price, rating, date = columns(review)
+        prices.append(price)
+        ratings.append(rating)
+        dates.append(date)
         company_id = review.company_id
         company_info = known.get(company_id)
         if company_info is None:
@@ -352,7 +377,7 @@ def build(
         _post(company_vocab, words, i)
 
         tags = tuple(dict.fromkeys(label for label in labels if label))
-        for label, tag in zip(labels, review.tags, strict=True):
+        for label, tag in zip(labels, review_tags, strict=True):
             spellings[label, tag] += 1
         tag_lists.append(tags)
         tag_words: set[str] = set()
@@ -385,9 +410,9 @@ def build(
         langs=langs,
         kinds=[r.kind for r in ordered],
         tags=tag_lists,
-        prices=[r.price.amount if r.price else None for r in ordered],
-        scores=[[r.rating.overall for r in ordered]] + [[r.rating.criteria[c] for r in ordered] for c in range(5)],
-        dates=[r.date for r in ordered],
+        prices=prices,
+        scores=[list(column) for column in zip(*ratings, strict=True)] if ratings else [[] for _ in range(6)],
+        dates=dates,
         pair=pair,
         vocab=[pack(v, typos=field in (NAME, COMPANY)) for field, v in enumerate(vocab)],
         whole=pack(whole),

@@ -16,6 +16,7 @@ from reviewtui.core import cache as cache_module
 from reviewtui.core.cache import Cache, CachedReview, db_path
 from reviewtui.core.catalog import Catalog, load_catalog
 from reviewtui.core.search import SearchIndex
+from reviewtui.core.searchdata import IndexData
 from tests.helpers import review, write
 
 
@@ -229,7 +230,9 @@ def test_deferred_store_shows_first_then_caches(content: Path, monkeypatch: pyte
     assert snapshot(warm) == snapshot(first) == snapshot(load_catalog(content, cache=False))
     warm_index = SearchIndex(warm)
     assert {q: [h.review.path for h in warm_index.search(q).hits] for q in queries} == before
-    assert warm.store.load_index() is not None  # the search data was stored with the files
+    stored = warm.store.load_index()  # the search data was stored with the files, written in parts
+    assert stored is not None and IndexData.loads(stored) == index.data == warm_index.data
+    assert bytes(stored) == index.data.dumps()
 
 
 def test_deferred_store_that_is_never_run_leaves_a_cold_cache(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,7 @@ import pytest
 from reviewtui.core import parallel
 from reviewtui.core.cache import Cache, CachedReview, db_path
 from reviewtui.core.catalog import load_catalog, scan
+from reviewtui.core.model import Review
 from reviewtui.core.search import SearchIndex
 from tests.core.test_cache import snapshot
 
@@ -38,6 +39,15 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> list[parallel.Pool]:
 
     monkeypatch.setattr(parallel, "start", start)
     return pools
+
+
+def has_slot(review: Any, name: str) -> bool:
+    """Whether a review's field is set (a cached review's are unpacked on first read)."""
+    try:
+        Review.__dict__[name].__get__(review)
+    except AttributeError:
+        return False
+    return True
 
 
 def stop_after(checks: int) -> Any:
@@ -82,6 +92,19 @@ def test_workers_give_what_the_process_itself_gives(content: Path, workers: list
     assert len(workers) == 1  # nothing left to parse
     assert snapshot(warm) == snapshot(plain)
     assert found(SearchIndex(warm), QUERIES) == found(SearchIndex(plain), QUERIES)
+
+
+def test_the_index_is_built_from_the_packed_heads_without_unpacking_them(
+    content: Path, workers: list[parallel.Pool]
+) -> None:
+    """~1 KB per review less at 100k: the build reads the workers' packed heads and leaves the
+    reviews' fields packed (only the companies' names are read, for the company index)."""
+    cold = load_catalog(content, cache=Cache(defer=True, heads_first=True))
+    assert workers and cold.pieces
+    index = SearchIndex(cold)
+    assert [r.path for r in cold.reviews if r.kind == "product" and has_slot(r, "tags")] == []
+    assert index.data == SearchIndex(load_catalog(content, cache=False)).data
+    assert cold.store_later(index) == []
 
 
 def test_bad_files_are_the_same_problems_from_workers(mixed: Path, workers: list[parallel.Pool]) -> None:
@@ -384,3 +407,101 @@ def _filled(slot: Any, review: Any) -> bool:
     except AttributeError:
         return False
     return True
+
+
+def run_worker(
+    monkeypatch: pytest.MonkeyPatch, job: list[tuple[Any, ...]], heads_first: bool
+) -> tuple[list[Any], dict[str, tuple[Any, ...]]]:
+    """`parallel.main()` in this process (so a test can patch what it calls) on `job`: the frames
+    it sent, and the rows it stored by path, each with its full-text entry."""
+    import gc
+    import io
+    import marshal
+    import signal
+    import sys
+    from types import SimpleNamespace
+
+    rows: dict[str, tuple[Any, ...]] = {}
+
+    def write(db: str, shard: str | None, batch: list[tuple[Any, ...]], texts: list[tuple[int, str]]) -> None:
+        text = dict(texts)
+        assert len(text) == len(texts) and db == "cache.db"
+        rows.update((row[1], (*row, text.pop(row[0], None))) for row in batch)
+        assert text == {}
+
+    out = io.BytesIO()
+    monkeypatch.setattr(parallel, "_write", write)
+    job_bytes = marshal.dumps(("cache.db", None, job, heads_first))
+    monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=io.BytesIO(job_bytes)))
+    monkeypatch.setattr(sys, "stdout", SimpleNamespace(buffer=out))
+    monkeypatch.setattr(os, "nice", lambda _: 0)
+    monkeypatch.setattr(signal, "signal", lambda *_: None)
+    try:
+        parallel.main()
+    finally:
+        gc.enable()
+        monkeypatch.undo()
+    frames, data, at = [], out.getvalue(), 0
+    while at < len(data):
+        size = int.from_bytes(data[at : at + 4], "little")
+        frames.append(marshal.loads(data[at + 4 : at + 4 + size]))
+        at += 4 + size
+    assert len(rows) == len(job)
+    return frames, rows
+
+
+def job_of(root: Path) -> list[tuple[Any, ...]]:
+    return [(n, os.fspath(e.path), e.rel, e.mtime_ns, e.size) for n, e in enumerate(scan(root).files, 1)]
+
+
+def test_heads_first_stores_the_rows_of_one_whole_parse(mixed: Path) -> None:
+    """The second pass parses only the bodies, and stores byte for byte what one whole parse of
+    each file stores: head, problems (in order, the "N more warnings" line too), body, full text."""
+    job = job_of(mixed)
+    frames, whole = run_worker(pytest.MonkeyPatch(), job, heads_first=False)
+    heads, in_two = run_worker(pytest.MonkeyPatch(), job, heads_first=True)
+    assert in_two == whole
+    answered = {record[0]: record for frame in frames if frame[0] == "p" for record in frame[1]}
+    first = {record[0]: record for frame in heads if frame[0] == "p" for record in frame[1]}
+    updates = next(frame[1] for frame in heads if frame[0] == "q")
+    assert len(updates) >= 5  # bodies with problems of their own (the hostile files)
+    for rowid, quick, problems in updates:  # the first answer, then what the whole file has
+        assert first[rowid][6] == quick and answered[rowid][6] == problems != quick
+    assert {k: v[:6] for k, v in first.items()} == {k: v[:6] for k, v in answered.items()}
+
+
+@pytest.mark.parametrize("change", ["body", "front matter", "front matter, new mtime"])
+def test_a_file_changed_between_the_passes_is_stored_as_it_is_now(
+    change: str, content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file rewritten after its front matter was read: the body pass never joins the old front
+    matter to the new body (same size and mtime too: the front matter's checksum tells)."""
+    from reviewtui.core import parse
+
+    root = tmp_path / "tree"
+    shutil.copytree(content, root)
+    job = job_of(root)
+    target = root / "_products/en/sennheiser/sennheiser-hd-600.md"
+    text = target.read_text(encoding="utf-8")
+    if change == "body":  # the same length: only the body pass can see it
+        new = text.replace("## Overview\n", "## Overviwe\n", 1)
+    else:
+        new = text.replace("Sennheiser", "Sennhiesre", 1)
+    assert new != text and len(new) == len(text)
+    real = parse.parse_head
+
+    def head_then_change(data: bytes, rel: str) -> Any:
+        answer = real(data, rel)
+        if rel.endswith("sennheiser-hd-600.md"):
+            info = target.stat()
+            target.write_text(new, encoding="utf-8")
+            later = info.st_mtime_ns + 10**9 if "mtime" in change else info.st_mtime_ns
+            os.utime(target, ns=(info.st_atime_ns, later))
+        return answer
+
+    monkeypatch.setattr(parse, "parse_head", head_then_change)
+    frames, in_two = run_worker(monkeypatch, job, heads_first=True)
+    assert in_two == run_worker(pytest.MonkeyPatch(), job, heads_first=False)[1]  # the file as it is now
+    rel = target.relative_to(root).as_posix()
+    updates = {rowid for rowid, *_ in next(frame[1] for frame in frames if frame[0] == "q")}
+    assert updates == ({n for n, _, r, *_ in job if r == rel} if change == "body" else set())
