@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -20,7 +23,9 @@ from reviewtui.core.model import (
     Price,
     Problem,
     Rating,
+    Reference,
     Review,
+    Section,
     Severity,
 )
 from reviewtui.core.sections import SECTION_ORDER, Body, heading_key, split_body
@@ -107,6 +112,8 @@ HUGE_SUMMARY = 5000
 HUGE_TAGS = 200
 OVERALL_TOLERANCE = 0.05
 SCORE_TOLERANCE = 0.05
+#: A language neither the front matter nor the path gives is guessed from the body's first characters.
+LANG_GUESS = 2000
 _FENCE = re.compile(r"^---[ \t]*$")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
@@ -121,6 +128,13 @@ class _Checker:
         only the front matter's problems are found)."""
         self.problems: list[Problem] = []
         self.warnings = 0
+        self.body_at: tuple[int, int, int] | None = None
+        """(offset in the normalised text, file line, characters `head_crc` covers) of the body,
+        once the front matter is read."""
+        self.head_crc = 0
+        self.lang_from_body = False
+        """The language was guessed from the body's start (then `head_crc` covers that too)."""
+        self.rating: Rating | None = None
 
     def add(self, severity: Severity, message: str, line: int | None = None) -> None:
         if severity == "warning":
@@ -175,17 +189,94 @@ def parse_bytes(data: bytes, path: str, *, body: bool = True) -> ParseResult:
     With `body=False`, only the front matter is read: the review comes without its sections and
     references, and the problems are those of the front matter (the body only ever adds
     warnings, so the same files are kept). About half the work of a whole parse."""
-    check = _Checker(path, body)
+    return _parse_bytes(data, _Checker(path, body))[0]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyStart:
+    """What `parse_head` leaves for `parse_body`: where the body starts and what its checks need
+    from the front matter. Small (no text), so a load can keep one for each of 100,000 files."""
+
+    offset: int
+    """Where the body starts in the decoded text, once CRLF and CR are made LF."""
+    line: int
+    """The file line number of the body's first line."""
+    head_crc: int
+    """`zlib.crc32` of the text's first `checked` characters (UTF-8): tells that a file still has
+    this front matter."""
+    checked: int
+    """The front matter, and the body's first LANG_GUESS characters when the language was guessed from them."""
+    encoding: str | None
+    """What the file was decoded as (None: UTF-8)."""
+    rating: Rating | None
+    """For the score lines' checks (None when the rating is unusable: they are skipped)."""
+    warnings: int
+    """How many warnings the front matter had, listed or not (MAX_WARNINGS counts on)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BodyResult:
+    """What `parse_body` adds to the front matter: the review's sections and references, and
+    all its problems (the front matter's first), as `parse_bytes` of the whole file gives them."""
+
+    sections: tuple[Section, ...]
+    references: tuple[Reference, ...]
+    problems: list[Problem]
+
+
+def parse_head(data: bytes, path: str) -> tuple[ParseResult, BodyStart | None]:
+    """`parse_bytes(data, path, body=False)`, and where the body starts for `parse_body`; None when
+    the file fails before its front matter is read (no front matter, bad YAML...): then the whole
+    parse has no more to say about it. Never raises."""
+    check = _Checker(path, False)
+    result, encoding = _parse_bytes(data, check)
+    if check.body_at is None:
+        return result, None
+    offset, line, checked = check.body_at
+    return result, BodyStart(offset, line, check.head_crc, checked, encoding, check.rating, check.warnings)
+
+
+def parse_body(data: bytes, path: str, start: BodyStart, problems: Sequence[Problem]) -> BodyResult | None:
+    """The rest of `parse_bytes(data, path)` after `parse_head(data, path)` gave `start` and
+    `problems`: the body split into sections, its score lines and headings checked, the problems
+    continued (the same order and "N more warnings" line as a whole parse). The front matter is
+    not read again. None when `data` no longer has the front matter `start` was made from (the
+    file changed): parse it whole then. May raise only where `parse_bytes` of the whole file would."""
+    if len(data) > MAX_FILE_BYTES:
+        return None
+    decoded = decode(data)
+    if decoded.text is None or decoded.encoding != start.encoding:
+        return None
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) < start.offset or _crc(text, start.checked) != start.head_crc:
+        return None
+    check = _Checker(path)
+    check.problems = list(problems)
+    check.warnings = start.warnings
+    if start.warnings > MAX_WARNINGS and check.problems:  # its "N more warnings" line comes last again
+        check.problems.pop()
+    parsed = split_body(text[start.offset :], start.line)
+    _check_body(parsed, start.rating, check)
+    check.finish()
+    return BodyResult(tuple(parsed.sections), tuple(parsed.references), check.problems)
+
+
+def _crc(text: str, end: int) -> int:
+    return zlib.crc32(text[:end].encode("utf-8", "surrogatepass"))
+
+
+def _parse_bytes(data: bytes, check: _Checker) -> tuple[ParseResult, str | None]:
+    """The parse, and what the file was decoded as."""
     if len(data) > MAX_FILE_BYTES:
         check.add("error", too_large(len(data)))
-        return ParseResult(None, check.problems)
+        return ParseResult(None, check.problems), None
     decoded = decode(data)
     if decoded.text is None:
         check.add("error", decoded.error or "The file is not text.")
-        return ParseResult(None, check.problems)
+        return ParseResult(None, check.problems), None
     if decoded.encoding:
         check.add("warning", f"The file is not UTF-8; it was read as {decoded.encoding}.")
-    return _parse_guarded(decoded.text, check)
+    return _parse_guarded(decoded.text, check), decoded.encoding
 
 
 def parse_text(text: str, path: str) -> ParseResult:
@@ -200,6 +291,7 @@ def _parse_guarded(text: str, check: _Checker) -> ParseResult:
         result = _parse_text(text, check)
     except RecursionError:
         check.add("error", "The front matter is nested too deeply to read.")
+        check.body_at = None
         result = ParseResult(None, check.problems)
     check.finish()
     return result
@@ -235,7 +327,13 @@ def _parse_text(text: str, check: _Checker) -> ParseResult:
         if meta is None:
             return ParseResult(None, check.problems)
         key_lines = _key_lines(lines[first + 1 : end], first + 2)
-    review = _build(meta, key_lines, "\n".join(lines[end + 1 :]), end + 2, check)
+    body = "\n".join(lines[end + 1 :])
+    review = _build(meta, key_lines, body, end + 2, check)
+    if not check.body:  # for `parse_body`
+        offset = len(text) - len(body)
+        checked = offset + LANG_GUESS * check.lang_from_body
+        check.body_at = (offset, end + 2, checked)
+        check.head_crc = _crc(text, checked)
     if check.failed:
         return ParseResult(None, check.problems)
     return ParseResult(review, check.problems)
@@ -368,7 +466,10 @@ def _build(meta: dict[str, Any], key_lines: dict[str, int], body: str, body_line
     kind = _kind(meta.get("layout"), hints, line("layout"), check)
     lang = _derived(meta, "lang", hints, line, check)
     if lang not in ("en", "ja"):
-        guess = hints.get("lang") or script_of(f"{title} {_text_field(meta, 'summary') or ''} {body[:2000]}") or "en"
+        guess = hints.get("lang")
+        if not guess:
+            check.lang_from_body = True
+            guess = script_of(f"{title} {_text_field(meta, 'summary') or ''} {body[:LANG_GUESS]}") or "en"
         if "lang" in meta:
             shown = f"The lang {lang[:40]!r} is" if lang is not None else f"The lang is {_describe(meta['lang'])},"
             check.add("warning", f"{shown} not en or ja; it is treated as {guess}.", line("lang"))
@@ -392,11 +493,10 @@ def _build(meta: dict[str, Any], key_lines: dict[str, int], body: str, body_line
         )
     permalink = _text_field(meta, "permalink") or ""
 
+    check.rating = rating
     parsed = split_body(body, body_line) if check.body else _NO_BODY
     if check.body:
-        if rating is not None:
-            _check_scores(parsed.score_lines, rating, check)
-        _check_headings(parsed.sections, len(parsed.references), check)
+        _check_body(parsed, rating, check)
 
     return Review(
         path=check.path,
@@ -582,6 +682,13 @@ def _tags(value: Any, line: int | None, check: _Checker) -> tuple[str, ...]:
     return tuple(tags)
 
 
+def _check_body(parsed: Body, rating: Rating | None, check: _Checker) -> None:
+    """The body's problems, after the front matter's."""
+    if rating is not None:
+        _check_scores(parsed.score_lines, rating, check)
+    _check_headings(parsed.sections, len(parsed.references), check)
+
+
 def _check_scores(score_lines: list[Any], rating: Rating, check: _Checker) -> None:
     criteria = dict(zip(CRITERIA, rating.criteria, strict=True))
     everything = (rating.overall, *rating.criteria)
@@ -623,4 +730,13 @@ def _check_headings(sections: list[Any], reference_count: int, check: _Checker) 
             check.add("warning", f"The review has no {names[key]} section.", None)
 
 
-__all__ = ["heading_key", "parse_bytes", "parse_text", "path_hints"]
+__all__ = [
+    "BodyResult",
+    "BodyStart",
+    "heading_key",
+    "parse_body",
+    "parse_bytes",
+    "parse_head",
+    "parse_text",
+    "path_hints",
+]

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewtui.core.parse import parse_bytes, parse_text
+from reviewtui.core.model import ParseResult
+from reviewtui.core.parse import MAX_WARNINGS, BodyStart, parse_body, parse_bytes, parse_head, parse_text
 from tests.helpers import JA_HEADINGS, body, front, review
 
 
@@ -174,3 +175,118 @@ def test_the_front_matter_alone_gives_the_same_head_and_its_problems(
         fewer += len(heads.problems) < len(whole.problems)
     if where != "content":
         assert fewer  # some bodies hold problems of their own
+
+
+def _in_two_passes(data: bytes, rel: str) -> tuple[ParseResult, BodyStart | None]:
+    """`parse_head`, then `parse_body` on the same bytes, put together as one ParseResult."""
+    head, start = parse_head(data, rel)
+    assert head == parse_bytes(data, rel, body=False), rel
+    if start is None:
+        return head, None
+    rest = parse_body(data, rel, start, head.problems)
+    assert rest is not None, rel
+    review = head.review and dataclasses.replace(head.review, sections=rest.sections, references=rest.references)
+    return ParseResult(review, rest.problems), start
+
+
+def _many_warnings(head: int, tail: int, newline: str = "\n") -> bytes:
+    """A review whose front matter has `head` warnings (repeated keys) and its body `tail` more."""
+    lines = front().split("\n")
+    repeats = [f"summary: s{n}" for n in range(head)]
+    headings = "".join(f"\n## Extra {n}\nx\n" for n in range(tail))
+    return (
+        newline.join([*lines[:-2], *repeats, *lines[-2:]]).encode()
+        + (body() + headings).replace("\n", newline).encode()
+    )
+
+
+def _edge_files() -> dict[str, bytes]:
+    """Files that make the body pass continue the front matter's problems in each way."""
+    files = {
+        f"_products/en/acme/warnings-{head}-{tail}.md": _many_warnings(head, tail)
+        for head, tail in ((0, 0), (0, MAX_WARNINGS + 4), (MAX_WARNINGS - 1, 1), (MAX_WARNINGS - 1, 5))
+        + ((MAX_WARNINGS, 3), (MAX_WARNINGS + 6, 0), (MAX_WARNINGS + 6, 7))
+    }
+    files["_products/en/acme/crlf.md"] = _many_warnings(3, 3, "\r\n")
+    files["_products/en/acme/cr.md"] = _many_warnings(3, 3, "\r")
+    files["_products/en/acme/bom.md"] = b"\xef\xbb\xbf" + _many_warnings(1, 1)
+    files["_products/ja/acme/sjis.md"] = (front(lang="ja") + body(headings=JA_HEADINGS) + "\n## 余談\nx\n").encode(
+        "shift_jis"
+    )
+    files["_products/en/acme/no-title.md"] = _many_warnings(2, 4).replace(b"title:", b"titel:", 1)
+    files["_products/en/acme/bad-rating.md"] = (front(rating="[9, 9]") + body(scores=(0.1,) * 5)).encode()
+    files["_products/en/acme/no-body.md"] = front().encode()
+    files["_products/en/acme/no-newline.md"] = front().rstrip("\n").encode()
+    files["_products/en/acme/dots.md"] = front().replace("\n---\n", "\n...\n").encode() + body().encode()
+    files["notes/lang-guess.md"] = (front(lang="xx") + "\n## 概要\n日本語の本文。\n").encode()
+    return files
+
+
+@pytest.mark.parametrize("where", ["content", "sample", "hostile", "edges"])
+def test_the_front_matter_then_the_body_is_the_whole_parse(
+    where: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """`parse_head` + `parse_body` (what parsing processes store after answering): the same
+    review, sections and references, and the same problems in the same order as `parse_bytes`."""
+    if where == "edges":
+        files = _edge_files()
+    else:
+        if where == "hostile":
+            from tests.hostile.corpus import build
+
+            root = tmp_path / "hostile"
+            build(root)
+        else:
+            root = request.getfixturevalue(where)
+        paths = sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+        files = {path.relative_to(root).as_posix(): path.read_bytes() for path in paths}
+    assert len(files) > 15
+    continued = 0
+    for rel, data in files.items():
+        whole = parse_bytes(data, rel)
+        parts, start = _in_two_passes(data, rel)
+        assert parts.review == whole.review, rel
+        assert parts.problems == whole.problems, rel
+        continued += start is not None and len(whole.problems) > len(parse_bytes(data, rel, body=False).problems)
+    if where != "content":  # the demo content is clean
+        assert continued  # some bodies added problems
+
+
+def test_the_many_warnings_line_counts_the_body_s_warnings_on() -> None:
+    rel = "_products/en/acme/acme-x-1.md"
+    data = _many_warnings(MAX_WARNINGS - 1, 5)
+    head, start = parse_head(data, rel)
+    assert start is not None and start.warnings == MAX_WARNINGS - 1 and not head.problems[-1].message[0].isdigit()
+    rest = parse_body(data, rel, start, head.problems)
+    assert rest is not None and len(rest.problems) == MAX_WARNINGS + 1
+    assert rest.problems[-1].message == "4 more warnings about this file are not listed."
+    data = _many_warnings(MAX_WARNINGS + 6, 7)
+    head, start = parse_head(data, rel)
+    assert start is not None and head.problems[-1].message == "6 more warnings about this file are not listed."
+    rest = parse_body(data, rel, start, head.problems)
+    assert rest is not None and rest.problems[-1].message == "13 more warnings about this file are not listed."
+    assert rest.problems[:-1] == head.problems[:-1]
+
+
+def test_the_body_of_a_changed_file_is_not_taken() -> None:
+    """`parse_body` refuses bytes whose front matter is not the one `parse_head` read."""
+    rel = "_products/en/acme/acme-x-1.md"
+    data = (front() + body()).encode()
+    head, start = parse_head(data, rel)
+    assert start is not None and parse_body(data, rel, start, head.problems) is not None
+    for changed in (
+        data.replace(b"Acme X-1", b"Acme X-2"),  # the same length, another front matter
+        data.replace(b"date:", b"\ndate:"),  # the body one line further
+        data.replace(b"A test device.", b"A test devic\xe9."),  # now Latin-1
+        front().encode()[:-10],  # shorter than the front matter
+        b"\x00" * len(data),  # binary
+    ):
+        assert parse_body(changed, rel, start, head.problems) is None, changed[:80]
+    assert parse_body(data.replace(b"Some words", b"Other text"), rel, start, head.problems) is not None
+    guessed = (front(lang="xx") + "\n## Overview\n日本語の本文。\n").encode()  # no lang in the path either
+    head, start = parse_head(guessed, "notes/x.md")
+    assert head.review is not None and head.review.lang == "ja" and start is not None
+    assert parse_body(guessed, "notes/x.md", start, head.problems) is not None
+    english = guessed.replace("日本語の本文。".encode(), b"English text, same l.")
+    assert len(english) == len(guessed) and parse_head(english, "notes/x.md")[0].review.lang == "en"  # type: ignore[union-attr]
+    assert parse_body(english, "notes/x.md", start, head.problems) is None
