@@ -247,7 +247,14 @@ def columns_of(review: Review) -> tuple[tuple[str, ...], float | None, tuple[flo
         )
     values = marshal.loads(head)
     price = values[8]
-    return values[10], price[0] if price is not None else None, tuple(values[7]), values[6]
+    if len(_SCORES) > 4096:  # odd files with scores of many digits: sharing stays bounded
+        _SCORES.clear()
+    share = _SCORES.setdefault  # a few dozen distinct scores, 600k float objects at 100k otherwise
+    rating = tuple([share(score, score) for score in values[7]])
+    return values[10], price[0] if price is not None else None, rating, values[6]
+
+
+_SCORES: dict[float, float] = {}
 
 
 def review_from(row: tuple[Any, ...], store: Store, head: bytes | None = None) -> CachedReview:
