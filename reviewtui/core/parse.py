@@ -213,6 +213,18 @@ class BodyStart:
     warnings: int
     """How many warnings the front matter had, listed or not (MAX_WARNINGS counts on)."""
 
+    def packed(self) -> tuple[Any, ...]:
+        """Plain values (for `marshal`: a load keeps one per file between its two passes); see `unpacked`."""
+        rating = None if self.rating is None else (self.rating.overall, *self.rating.criteria)
+        return (self.offset, self.line, self.head_crc, self.checked, self.encoding, rating, self.warnings)
+
+    @classmethod
+    def unpacked(cls, values: tuple[Any, ...]) -> BodyStart:
+        *where, rating, warnings = values
+        if rating is not None:
+            rating = Rating(rating[0], tuple(rating[1:]))
+        return cls(*where, rating, warnings)
+
 
 @dataclass(frozen=True, slots=True)
 class BodyResult:
