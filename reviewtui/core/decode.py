@@ -67,7 +67,7 @@ def decode(data: bytes) -> Decoded:
     else:
         if "\x00" in text:
             return Decoded(None, error="The file holds NUL bytes, so it looks binary, not like a text file.")
-        if "\x1b$" in text and text.isascii():  # ISO-2022-JP is 7-bit: it decodes as ASCII full of escapes
+        if "\x1b" in text and "\x1b$" in text and text.isascii():  # ISO-2022-JP is 7-bit: ASCII full of escapes
             try:
                 return Decoded(data.decode("iso2022_jp"), encoding="ISO-2022-JP")
             except UnicodeDecodeError:

@@ -290,3 +290,15 @@ def test_the_body_of_a_changed_file_is_not_taken() -> None:
     english = guessed.replace("日本語の本文。".encode(), b"English text, same l.")
     assert len(english) == len(guessed) and parse_head(english, "notes/x.md")[0].review.lang == "en"  # type: ignore[union-attr]
     assert parse_body(english, "notes/x.md", start, head.problems) is None
+
+
+def test_iso_2022_jp_is_read_with_a_warning() -> None:
+    """7-bit ISO-2022-JP decodes as ASCII full of escapes: recognised by its `ESC $` sequences."""
+    text = front(lang="ja", title='"テスト製品レビュー"') + body(headings=JA_HEADINGS)
+    for data in (text.encode("iso2022_jp"), text.replace("\n", "\r\n").encode("iso2022_jp")):
+        result = parse_bytes(data, "_products/ja/acme/acme-x-1.md")
+        assert result.review is not None and result.review.title == "テスト製品レビュー"
+        assert len(result.review.sections) == 8
+        assert messages(data, "_products/ja/acme/acme-x-1.md") == [
+            ("warning", "The file is not UTF-8; it was read as ISO-2022-JP.")
+        ]
