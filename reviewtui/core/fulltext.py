@@ -71,6 +71,9 @@ def fts_text(text: str) -> tuple[str, bool]:
 #: piece at a time: at 100k reviews (50k Japanese) they weigh ~190 MB, which the process would
 #: otherwise hold (+220 MB RSS).
 MEMORY_LIMIT = 32 * 1024 * 1024
+#: While they are gathered, runs past this many bytes go to the file at once (read back if they
+#: end within `MEMORY_LIMIT`): a big collection's never sit in memory, not even for a while.
+GATHER_LIMIT = 16 * 1024 * 1024
 #: The runs are cut into pieces of whole bodies of about this many bytes: what is read from the
 #: file at a time (into one reused buffer).
 CHUNK = 1024 * 1024
@@ -202,7 +205,8 @@ class FullText:
         """The kana and kanji runs of the bodies holding any (str.find beats SQL here ~20x). A
         run looked for lies inside one run of a body, so the rest of the text is left out. The
         bodies are read one at a time and gathered in pieces of `CHUNK` bytes: ~14 MB at 7.6k
-        reviews; past `MEMORY_LIMIT` the pieces go to a temporary file as they are made."""
+        reviews; past `GATHER_LIMIT` the pieces go to a temporary file as they are made, to stay
+        there past `MEMORY_LIMIT`."""
         if self._cjk is None:
             pieces: list[str] = []
             file: BinaryIO | None = None
@@ -219,7 +223,7 @@ class FullText:
                 parts.clear()
                 edges.append(total)
                 pieces.append(piece)
-                if file is None and spill and 2 * total > MEMORY_LIMIT:
+                if file is None and spill and 2 * total > GATHER_LIMIT:
                     file = self._spill_file()
                     spill = file is not None
                 if file is not None:
@@ -251,7 +255,12 @@ class FullText:
                     file.close()
                 raise
             starts.append(total)
-            self._cjk = _Runs(pieces, file, edges, starts, rowids)
+            runs = _Runs(pieces, file, edges, starts, rowids)
+            if file is not None and 2 * total <= MEMORY_LIMIT:
+                runs.pieces = [runs.text(i)[0] for i in range(len(edges) - 1)]
+                runs.file, runs._buffer = None, bytearray()
+                file.close()
+            self._cjk = runs
         return self._cjk
 
     def _find_cjk(self, run: str) -> set[int]:

@@ -35,6 +35,7 @@ def _expected(texts: list[tuple[int, str]], run: str) -> set[int]:
 def spill(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every run goes to the temporary file, in pieces of a few bodies, read a few at a time."""
     monkeypatch.setattr(module, "MEMORY_LIMIT", 0)
+    monkeypatch.setattr(module, "GATHER_LIMIT", 0)
     monkeypatch.setattr(module, "CHUNK", 24)
     monkeypatch.setattr(module, "GAP", 2)
 
@@ -103,6 +104,7 @@ def test_runs_in_memory_and_in_a_temporary_file_find_the_same_bodies(
     in_memory._cjk_bodies()
     assert in_memory._cjk is not None and in_memory._cjk.file is None
     monkeypatch.setattr(module, "MEMORY_LIMIT", 0)
+    monkeypatch.setattr(module, "GATHER_LIMIT", 0)
     monkeypatch.setattr(module, "CHUNK", 40)
     spilled = _fulltext(texts)
     spilled._cjk_bodies()
@@ -126,6 +128,7 @@ def test_typing_narrows_the_earlier_bodies_to_the_same_answers(where: str, monke
     monkeypatch.setattr(module, "CHUNK", 40)
     if where == "file":
         monkeypatch.setattr(module, "MEMORY_LIMIT", 0)
+        monkeypatch.setattr(module, "GATHER_LIMIT", 0)
         monkeypatch.setattr(module, "GAP", 3)
     texts = _corpus(7, 400)
     fulltext = _fulltext(texts)
@@ -172,28 +175,40 @@ def test_any_bodies_and_queries_answer_alike_from_memory_and_file(
     expected = [_expected(texts, q) for q in queries]
     in_memory = _fulltext(texts)
     assert [in_memory._find_cjk(q) for q in queries] == expected
-    saved = module.MEMORY_LIMIT, module.CHUNK, module.GAP
-    module.MEMORY_LIMIT, module.CHUNK, module.GAP = 0, chunk, chunk // 4
+    saved = module.MEMORY_LIMIT, module.GATHER_LIMIT, module.CHUNK, module.GAP
+    module.MEMORY_LIMIT, module.GATHER_LIMIT, module.CHUNK, module.GAP = 0, 0, chunk, chunk // 4
     try:
         spilled = _fulltext(texts)
         assert [spilled._find_cjk(q) for q in queries] == expected
     finally:
-        module.MEMORY_LIMIT, module.CHUNK, module.GAP = saved
+        module.MEMORY_LIMIT, module.GATHER_LIMIT, module.CHUNK, module.GAP = saved
 
 
-def test_runs_past_the_memory_limit_go_to_the_file_when_it_is_passed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Runs up to `MEMORY_LIMIT` stay in memory; past it, those gathered so far and the rest go
-    to the file (and are still all found)."""
+def test_runs_past_the_limits_go_to_the_file_and_come_back_when_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs up to `GATHER_LIMIT` stay in memory; past it, those gathered so far and the rest go to
+    the file, and come back into memory when they end within `MEMORY_LIMIT`; found all alike."""
     monkeypatch.setattr(module, "CHUNK", 64)
     texts = _corpus(11, 200)
+    queries = _queries(texts, 11)[:40]
     size = 2 * sum(len(r) + 1 for _, t in texts for r in _CJK.findall(t))
-    monkeypatch.setattr(module, "MEMORY_LIMIT", size)
-    assert _fulltext(texts)._cjk_bodies().file is None
-    monkeypatch.setattr(module, "MEMORY_LIMIT", size // 2)
-    fulltext = _fulltext(texts)
-    assert fulltext._cjk_bodies().file is not None
-    for query in _queries(texts, 11)[:40]:
-        assert fulltext._find_cjk(query) == _expected(texts, query)
+    files: list[object] = []
+    made = FullText._spill_file
+    monkeypatch.setattr(FullText, "_spill_file", lambda self: files.append(made(self)) or files[-1])
+    pieces: list[list[str]] = []
+    for gather, memory, where in [(size, size, "memory"), (size // 2, size, "back"), (size // 2, size - 2, "file")]:
+        monkeypatch.setattr(module, "GATHER_LIMIT", gather)
+        monkeypatch.setattr(module, "MEMORY_LIMIT", memory)
+        files.clear()
+        fulltext = _fulltext(texts)
+        runs = fulltext._cjk_bodies()
+        assert len(files) == (where != "memory"), where
+        assert (runs.file is not None) == (where == "file"), where
+        assert (bool(files) and all(getattr(f, "closed", False) for f in files)) == (where == "back"), where
+        pieces.append(runs.pieces if runs.file is None else [runs.text(i)[0] for i in range(len(runs.edges) - 1)])
+        for query in queries:
+            assert fulltext._find_cjk(query) == _expected(texts, query), (where, query)
+    assert pieces[0] == pieces[1] == pieces[2]
+    assert len(pieces[0]) > 10
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to see where the file is")
