@@ -36,13 +36,14 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("root", type=Path)
-    parser.add_argument("--memory-limit", type=float, help="fulltext.MEMORY_LIMIT in MB (runs past it go to a file)")
+    parser.add_argument("--memory-limit", type=float, help="fulltext.MEMORY_LIMIT in MB (runs past it stay in a file)")
     parser.add_argument("--chunk", type=float, help="fulltext.CHUNK in MB")
     args = parser.parse_args()
     from reviewtui.core import fulltext as module
 
     if args.memory_limit is not None:
         module.MEMORY_LIMIT = int(args.memory_limit * 1024 * 1024)
+        module.GATHER_LIMIT = min(module.GATHER_LIMIT, module.MEMORY_LIMIT)
     if args.chunk is not None:
         module.CHUNK = int(args.chunk * 1024 * 1024) // 2 * 2
 
