@@ -12,8 +12,9 @@ shorter word matched.
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from reviewtui.core.fulltext import FullText, has_cjk
@@ -39,8 +40,14 @@ V = TypeVar("V")
 
 
 class LRU(Generic[K, V]):
-    def __init__(self, size: int) -> None:
+    """At most `size` values, and (with `budget`) at most `budget` items in them all (`len` of
+    each value): a word's scores or a filter's ids hold one item per review they match, and at
+    100k reviews 64 of them could weigh hundreds of MB. The newest value always stays."""
+
+    def __init__(self, size: int, budget: int | None = None) -> None:
         self.size = size
+        self.budget = budget
+        self.weight = 0
         self.data: OrderedDict[K, V] = OrderedDict()
 
     def get(self, key: K) -> V | None:
@@ -50,11 +57,23 @@ class LRU(Generic[K, V]):
         return value
 
     def put(self, key: K, value: V) -> V:
-        self.data[key] = value
-        self.data.move_to_end(key)
-        if len(self.data) > self.size:
-            self.data.popitem(last=False)
+        data = self.data
+        if self.budget is not None:
+            old = data.get(key)
+            self.weight += len(value) - (len(old) if old is not None else 0)  # type: ignore[arg-type]
+        data[key] = value
+        data.move_to_end(key)
+        while len(data) > 1 and (len(data) > self.size or (self.budget is not None and self.weight > self.budget)):
+            _, dropped = data.popitem(last=False)
+            if self.budget is not None:
+                self.weight -= len(dropped)  # type: ignore[arg-type]
         return value
+
+
+#: Items (review ids with a score, or ids) the per-word and per-filter caches hold at most: all
+#: 64 entries at the real collection's size (7.6k), the last few broad ones at 100k.
+WORD_BUDGET = 600_000
+IDS_BUDGET = 1_000_000
 
 
 def word_fields(word: str) -> tuple[bool, bool]:
@@ -76,9 +95,9 @@ class Matcher:
         self.rowids = rowids if rowids is not None else {}
         self.body_failed = False
         self._tokens: LRU[tuple[int, str], list[int]] = LRU(256)
-        self._words: LRU[tuple[str, str, str], dict[int, float]] = LRU(64)
-        self._bodies: LRU[tuple[str, bool], frozenset[int]] = LRU(64)
-        self._filters: LRU[Hashable, frozenset[int]] = LRU(64)
+        self._words: LRU[tuple[str, str, str], dict[int, float]] = LRU(64, WORD_BUDGET)
+        self._bodies: LRU[tuple[str, bool], frozenset[int]] = LRU(64, IDS_BUDGET)
+        self._filters: LRU[Hashable, frozenset[int]] = LRU(64, IDS_BUDGET)
         self._indexes: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ free words
@@ -263,15 +282,17 @@ class Matcher:
         for field in ("price", "date", "score", "sci", "tech", "cost", "rel", "design"):
             self._column(field)
 
-    def _column(self, field: str) -> tuple[list[Any], list[int]]:
-        """A number field's values in order, and the ids holding them."""
+    def _column(self, field: str) -> tuple[Sequence[Any], Sequence[int]]:
+        """A number field's values in order, and the ids holding them (arrays but for dates:
+        eight columns of 100k reviews as lists of int and float objects weigh ~45 MB)."""
         key = f"#{field}"
         column = self._indexes.get(key)
         if column is None:
             values = self.values(field)
             order = [i for i in range(len(values)) if values[i] is not None]
             order.sort(key=values.__getitem__)  # a C-level key: no (value, id) tuple per review
-            column = ([values[i] for i in order], order)
+            ordered = map(values.__getitem__, order)
+            column = (list(ordered) if field == "date" else array("d", ordered), array("i", order))
             self._indexes[key] = column
         return column
 
