@@ -496,8 +496,8 @@ def main() -> None:
             updates.append((rowid, quick, problems))
         if len(pending[0]) >= WRITE_ROWS:
             store()
+    store()  # first: a parent that has quit meanwhile (its pipe is gone) still finds them stored
     _send(("q", updates))
-    store()
     _send(("s", failure))
 
 

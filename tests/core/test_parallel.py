@@ -41,6 +41,17 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> list[parallel.Pool]:
     return pools
 
 
+def copies(content: Path, root: Path, count: int) -> Path:
+    """`count` copies of every review of `content` under `root`, each copy with refs of its own."""
+    for n in range(count):
+        for path in content.rglob("*.md"):
+            rel = path.relative_to(content)
+            target = root / rel.parent / f"{rel.stem}-{n}.md"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes().replace(b"\nref: ", f"\nref: n{n}-".encode(), 1))
+    return root
+
+
 def has_slot(review: Any, name: str) -> bool:
     """Whether a review's field is set (a cached review's are unpacked on first read)."""
     try:
@@ -225,6 +236,25 @@ def test_a_stopped_load_stops_its_workers(content: Path, workers: list[parallel.
     assert workers and all(w.proc.poll() is not None for w in workers[0].workers)
 
 
+def test_workers_still_store_their_files_when_the_app_quits_before_them(
+    tmp_path: Path, content: Path, workers: list[parallel.Pool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quit right after the first results (the app's pipes close): the workers' last rows are
+    written before they find nobody listening, so the next start has nothing to parse."""
+    monkeypatch.setattr(parallel, "WRITE_ROWS", 10_000)  # one write, at the very end
+    content = copies(content, tmp_path / "many", 20)  # bodies enough to outlast the closing
+    first = load_catalog(content, cache=Cache(defer=True, heads_first=True))
+    assert first.later is not None and len(workers) == 1
+    for worker in workers[0].workers:  # as when the app's process ends
+        workers[0]._close(worker)
+    for worker in workers[0].workers:
+        assert worker.proc.wait(timeout=60) is not None
+    with sqlite3.connect(db_path(content)) as db:
+        (files,) = db.execute("SELECT count(*) FROM files").fetchone()
+        (bodies,) = db.execute("SELECT count(*) FROM bodies").fetchone()
+    assert files == first.files and bodies == len(first.reviews)
+
+
 def test_jobs_follow_the_files_and_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REVIEWTUI_JOBS", "2")
     assert parallel.jobs_for(100) == 0
@@ -284,13 +314,7 @@ def test_the_cli_gives_the_same_answers_with_workers(
     import json
     import sys
 
-    root = tmp_path / "many"
-    for n in range(10):
-        for path in content.rglob("*.md"):
-            rel = path.relative_to(content)
-            target = root / rel.parent / f"{rel.stem}-{n}.md"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes().replace(b"\nref: ", f"\nref: n{n}-".encode(), 1))
+    root = copies(content, tmp_path / "many", 10)
     queries = tmp_path / "queries.txt"
     queries.write_text("sennheiser hd600\nbody:helmholtz\nヘッドホン\ntag:headphones price<300\n\n", encoding="utf-8")
 
