@@ -145,12 +145,8 @@ def test_hostile_text_is_neutralised() -> None:
     assert "␛[31mred" in result.review.title
 
 
-@pytest.mark.parametrize("where", ["content", "sample", "hostile"])
-def test_the_front_matter_alone_gives_the_same_head_and_its_problems(
-    where: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
-    """`body=False` (what parsing processes answer first): the same review without sections and
-    references, the same errors (the same files dropped), and only problems the whole parse has."""
+def _corpus_files(where: str, request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, bytes]:
+    """Every file of the demo content, the sample corpus or the hostile corpus, by relative path."""
     if where == "hostile":
         from tests.hostile.corpus import build
 
@@ -158,12 +154,20 @@ def test_the_front_matter_alone_gives_the_same_head_and_its_problems(
         build(root)
     else:
         root = request.getfixturevalue(where)
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+    paths = sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in paths}
+
+
+@pytest.mark.parametrize("where", ["content", "sample", "hostile"])
+def test_the_front_matter_alone_gives_the_same_head_and_its_problems(
+    where: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """`body=False` (what parsing processes answer first): the same review without sections and
+    references, the same errors (the same files dropped), and only problems the whole parse has."""
+    files = _corpus_files(where, request, tmp_path)
     assert len(files) > 20
     fewer = 0
-    for path in files:
-        data = path.read_bytes()
-        rel = path.relative_to(root).as_posix()
+    for rel, data in files.items():
         whole, heads = parse_bytes(data, rel), parse_bytes(data, rel, body=False)
         if whole.review is None:
             errors = [p for p in whole.problems if p.severity == "error"]
@@ -228,18 +232,7 @@ def test_the_front_matter_then_the_body_is_the_whole_parse(
 ) -> None:
     """`parse_head` + `parse_body` (what parsing processes store after answering): the same
     review, sections and references, and the same problems in the same order as `parse_bytes`."""
-    if where == "edges":
-        files = _edge_files()
-    else:
-        if where == "hostile":
-            from tests.hostile.corpus import build
-
-            root = tmp_path / "hostile"
-            build(root)
-        else:
-            root = request.getfixturevalue(where)
-        paths = sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
-        files = {path.relative_to(root).as_posix(): path.read_bytes() for path in paths}
+    files = _edge_files() if where == "edges" else _corpus_files(where, request, tmp_path)
     assert len(files) > 15
     continued = 0
     for rel, data in files.items():
