@@ -35,8 +35,9 @@ class IndexReady(Message):
 
 
 @dataclass
-class ProblemsChanged(Message):
-    """Storing a cold load found more problems in the bodies (see `cache.Cache.heads_first`)."""
+class IndexStored(Message):
+    """The catalog's deferred store has run: the bodies are in, with the problems they hold
+    (see `cache.Cache.heads_first`)."""
 
     catalog: Catalog
 

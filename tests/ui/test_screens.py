@@ -297,8 +297,10 @@ async def test_problems_in_the_bodies_reach_the_status_bar_once_stored(
 ) -> None:
     """A cold load in worker processes lists the reviews from their front matter; the warnings
     the bodies hold (a score line that disagrees) join the count when the cache is written."""
+    import threading
+
     from reviewtui.core import parallel
-    from reviewtui.core.catalog import load_catalog
+    from reviewtui.core.catalog import Catalog, load_catalog
     from tests.helpers import write
     from tests.ui.conftest import build_collection
 
@@ -310,8 +312,23 @@ async def test_problems_in_the_bodies_reach_the_status_bar_once_stored(
     write(root, "_products/en/zenit/zenit-one.md", text)
     expected = load_catalog(root, cache=False).problems
     assert [p.path for p in expected if p.severity == "warning"] == ["_products/en/zenit/zenit-one.md"]
+    gate = threading.Event()  # holds the store back until the first results are checked
+    real = Catalog.store_later
+
+    def store_later(catalog: Catalog, index: object = None) -> list[str]:
+        gate.wait(30)
+        return real(catalog, index)
+
+    monkeypatch.setattr(Catalog, "store_later", store_later)
     app = make_app(root, config=Config())
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(200):  # not `ready`: it waits for the load worker, held at the gate
+            await pilot.pause(0.02)
+            if app.main.results is not None:
+                break
+        line = str(app.main.query_one(StatusBar).render())
+        assert "⚠ 1 error so far" in line and line.endswith("reading the bodies…")
+        gate.set()
         await ready(pilot)
         for _ in range(100):  # the load worker stores the cache after the first results
             await pilot.pause(0.05)
@@ -319,4 +336,5 @@ async def test_problems_in_the_bodies_reach_the_status_bar_once_stored(
                 break
         assert app.main.catalog is not None and app.main.catalog.problems == expected
         assert app.main.query_one(StatusBar).problems == len(expected)
-        assert "1 error, 1 warning" in str(app.main.query_one(StatusBar).render())
+        line = str(app.main.query_one(StatusBar).render())
+        assert "1 error, 1 warning — press ! to list them" in line and "reading" not in line

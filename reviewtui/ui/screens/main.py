@@ -32,7 +32,7 @@ from reviewtui.ui.messages import (
     IndexFailed,
     IndexProgress,
     IndexReady,
-    ProblemsChanged,
+    IndexStored,
     SearchDone,
     SettingsChanged,
 )
@@ -211,11 +211,9 @@ class MainScreen(Screen[None]):
         if worker.is_cancelled:
             return
         self.post_message(IndexReady(catalog, index, time.perf_counter() - start))
-        problems = catalog.problems
         try:
             notices = catalog.store_later(index)
-            if catalog.problems is not problems:
-                self.post_message(ProblemsChanged(catalog))
+            self.post_message(IndexStored(catalog))  # the status line drops "reading the bodies"
             index.prepare()  # the first tag or number filter then costs no keystroke anything
         except Exception as exc:  # the cache is only a speed-up: say so and carry on from memory
             notices = [f"The index cache could not be updated ({type(exc).__name__}: {exc})."]
@@ -238,8 +236,8 @@ class MainScreen(Screen[None]):
         self.query_one(StatusBar).ready(event.catalog, event.seconds)
         self.search()
 
-    @on(ProblemsChanged)
-    def _problems_changed(self, event: ProblemsChanged) -> None:
+    @on(IndexStored)
+    def _stored(self, event: IndexStored) -> None:
         self.query_one(StatusBar).ready(event.catalog, self._load_seconds)
 
     @on(IndexFailed)

@@ -53,14 +53,18 @@ class StatusBar(OneLine):
         parts: list[str | tuple[str, str]] = [
             f"{len(catalog.reviews):,} reviews from {catalog.files:,} files in {seconds:.1f} s",
         ]
+        pending = catalog.bodies_pending  # parsing processes still read the bodies (see `Cache.heads_first`)
         if self.problems:
             what = ", ".join(
                 f"{n} {label}{'s' * (n != 1)}" for n, label in ((errors, "error"), (warnings, "warning")) if n
             )
-            parts += ["  ·  ", (f"⚠ {what}", "bold $warning"), " — press ! to list them"]
+            parts += ["  ·  ", (f"⚠ {what}", "bold $warning")]
+            parts.append(" so far" if pending else " — press ! to list them")
             self._short = Content.assemble("  ·  ", (f"⚠ {self.problems:,} (!)", "bold $warning"))
-        else:
+        elif not pending:
             parts.append("  ·  no problems")
+        if pending:
+            parts.append(("  ·  reading the bodies…", "dim"))
         self._summary = Content.assemble(*parts)
         self.set_class(bool(self.problems), "-problems")
         self._show()
