@@ -224,8 +224,8 @@ def _load_in_workers(
     total = len(found.files)
     done = total - len(fresh)
     missing = fresh
+    by_id = dict(pairs)
     if pool is not None:
-        by_id = dict(pairs)
         shown = time.monotonic()
         for records in pool.records(cancelled):
             for rowid, kind, lang, ref, company_id, head, blob, made in records:
@@ -251,7 +251,7 @@ def _load_in_workers(
     for entry in [*missing, *redo]:  # what no worker answered for: parsed here, stored by this process
         result = _parsed(read_file(entry), reviews, problems)
         writer.add(entry, result, -1)
-    later = _PoolLater(pool, writer, {rowid: entry.rel for rowid, entry in pairs})
+    later = _PoolLater(pool, writer, by_id)
     if options.defer:
         return reviews, problems, None, notices, later
     stored, more = later()
@@ -324,11 +324,11 @@ class _PoolLater:
     pending_fulltext = True
     """Body terms are answered once this has run (the bodies are in the workers until then)."""
 
-    def __init__(self, pool: parallel.Pool | None, writer: _Writer, paths: dict[int, str]) -> None:
+    def __init__(self, pool: parallel.Pool | None, writer: _Writer, entries: dict[int, Any]) -> None:
         self.pool = pool
         self.writer = writer
-        self.paths = paths
-        """The path of each row id handed to the workers."""
+        self.entries = entries
+        """The file (`catalog.FileEntry`) of each row id handed to the workers."""
 
     def problems(self, problems: list[Problem]) -> list[Problem]:
         """`problems` with what the workers found in the bodies since they answered (with
@@ -339,7 +339,7 @@ class _PoolLater:
         dropped: set[Problem] = set()
         added: list[Problem] = []
         for rowid, answered, whole in updates:
-            path = self.paths[rowid]
+            path = self.entries[rowid].rel
             dropped.update(problems_from(path, answered))
             added.extend(problems_from(path, whole))
         kept = [p for p in problems if p not in dropped] + added
