@@ -238,13 +238,9 @@ def columns_of(review: Review) -> tuple[tuple[str, ...], float | None, tuple[flo
     100k reviews would otherwise keep ~100 MB of unpacked fields until `repack`."""
     head = review._head if isinstance(review, CachedReview) else None
     if head is None:
-        rating = review.rating
-        return (
-            review.tags,
-            review.price.amount if review.price else None,
-            (rating.overall, *rating.criteria),
-            review.date,
-        )
+        from reviewtui.core import searchdata
+
+        return searchdata.columns_of(review)
     values = marshal.loads(head)
     price = values[8]
     if len(_SCORES) > 4096:  # odd files with scores of many digits: sharing stays bounded
