@@ -31,15 +31,15 @@ def rss() -> tuple[float, float]:
 
 
 def main() -> None:
-    from reviewtui.core.catalog import load_catalog
-    from reviewtui.core.search import SearchIndex
+    from reviewtui.core.search.engine import SearchIndex
+    from reviewtui.core.store.loader import load_catalog
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("root", type=Path)
     parser.add_argument("--memory-limit", type=float, help="fulltext.MEMORY_LIMIT in MB (runs past it stay in a file)")
     parser.add_argument("--chunk", type=float, help="fulltext.CHUNK in MB")
     args = parser.parse_args()
-    from reviewtui.core import fulltext as module
+    from reviewtui.core.index import fulltext as module
 
     if args.memory_limit is not None:
         module.MEMORY_LIMIT = int(args.memory_limit * 1024 * 1024)

@@ -31,9 +31,9 @@ sys.path.insert(0, str(REPO))
 _CHILD = r"""
 import json, resource, sys, time
 start = time.perf_counter()
-from reviewtui.core.cache import Cache
-from reviewtui.core.catalog import load_catalog
-from reviewtui.core.search import SearchIndex
+from reviewtui.core.store.cache import Cache
+from reviewtui.core.store.loader import load_catalog
+from reviewtui.core.search.engine import SearchIndex
 imported = time.perf_counter()
 catalog = load_catalog(sys.argv[1], cache=Cache(defer=True, heads_first=True))  # as the app loads
 loaded = time.perf_counter()
@@ -162,8 +162,8 @@ def main() -> None:
 
     from rapidfuzz import fuzz, process
 
-    from reviewtui.core.catalog import load_catalog
-    from reviewtui.core.search import SearchIndex
+    from reviewtui.core.search.engine import SearchIndex
+    from reviewtui.core.store.loader import load_catalog
 
     os.environ["XDG_CACHE_HOME"] = str(cache_home)
     catalog = load_catalog(root)

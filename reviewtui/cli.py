@@ -11,7 +11,7 @@ from pathlib import Path
 
 from reviewtui import __version__
 from reviewtui.core.paths import demo_content
-from reviewtui.core.scanning import scan_ahead
+from reviewtui.core.store.scanning import scan_ahead
 
 TYPE_CHECKING = False  # not typing's: `search` starts its scan before loading more than it needs
 if TYPE_CHECKING:
@@ -92,8 +92,8 @@ def _check_root(root: Path) -> None:
 def _load(root: Path, *, rebuild: bool = False, defer: bool = False) -> Catalog:
     """The catalog, after telling stderr (one line each) what went wrong with the index cache.
     With `defer`, the caller stores it (`Catalog.store_later`, see `_stored`)."""
-    from reviewtui.core.cache import Cache
-    from reviewtui.core.catalog import load_catalog
+    from reviewtui.core.store.cache import Cache
+    from reviewtui.core.store.loader import load_catalog
 
     catalog = load_catalog(root, cache=Cache(rebuild=rebuild, defer=defer))
     for message in catalog.notices:
@@ -177,7 +177,7 @@ def print_report(catalog: Catalog) -> None:
 
 
 def search_parser() -> argparse.ArgumentParser:
-    from reviewtui.core.sorts import SORTS  # not from search: its imports overlap the scan (see run_search)
+    from reviewtui.core.search.sorts import SORTS  # not from search: its imports overlap the scan (see run_search)
 
     parser = _Parser(
         prog="reviewtui search",
@@ -219,7 +219,7 @@ def run_search(argv: Sequence[str]) -> int:
     root = _root(args.root)
     _check_root(root)
     scan_ahead(root)  # the stat calls of the scan run in another process while the search code loads
-    from reviewtui.core.search import SearchIndex
+    from reviewtui.core.search.engine import SearchIndex
 
     catalog = _load(root, rebuild=args.rebuild, defer=True)
     if catalog.errors:
@@ -245,7 +245,7 @@ def run_search(argv: Sequence[str]) -> int:
 
 def _answer(index: Any, query: str, options: dict[str, Any], as_json: bool, explain: bool, line: int | None) -> None:
     """Print the results of one query; in a batch, `line` is its line number (an empty query gets [])."""
-    from reviewtui.core.query import parse_query
+    from reviewtui.core.search.query import parse_query
 
     parsed = parse_query(query)
     where = f"line {line}: " if line is not None else ""
@@ -308,7 +308,7 @@ def run_app(argv: Sequence[str]) -> int:
     root = _root(args.path)
     _check_root(root)
     if args.rebuild:
-        from reviewtui.core.cache import forget
+        from reviewtui.core.store.cache import forget
 
         forget(root)
     from reviewtui.ui.app import run
@@ -335,7 +335,7 @@ def cache_parser() -> argparse.ArgumentParser:
 
 def run_cache(argv: Sequence[str]) -> int:
     args = cache_parser().parse_args(argv)
-    from reviewtui.core import cache
+    from reviewtui.core.store import cache
 
     if args.action == "path":
         print(cache.index_dir())

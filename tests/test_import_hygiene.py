@@ -8,8 +8,8 @@ import sys
 CODE = """
 import sys, pkgutil, importlib
 import reviewtui.core
-for mod in pkgutil.iter_modules(reviewtui.core.__path__):
-    importlib.import_module("reviewtui.core." + mod.name)
+for mod in pkgutil.walk_packages(reviewtui.core.__path__, "reviewtui.core."):
+    importlib.import_module(mod.name)
 import reviewtui.cli
 bad = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich") or m.startswith("reviewtui.ui"))
 print(",".join(bad))

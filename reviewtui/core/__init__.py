@@ -10,8 +10,9 @@ TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms
 if TYPE_CHECKING:
     from typing import Any
 
-    from reviewtui.core.catalog import Catalog, load_catalog
+    from reviewtui.core.catalog import Catalog
     from reviewtui.core.model import CRITERIA, CRITERION_NAMES, Price, Problem, Rating, Reference, Review, Section
+    from reviewtui.core.store.loader import load_catalog
 
 _HOMES = {
     "CRITERIA": "model",
@@ -23,7 +24,7 @@ _HOMES = {
     "Reference": "model",
     "Review": "model",
     "Section": "model",
-    "load_catalog": "catalog",
+    "load_catalog": "store.loader",
 }
 
 __all__ = [

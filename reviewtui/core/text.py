@@ -93,3 +93,11 @@ def script_of(text: str) -> str | None:
         if char.isalpha():
             return "en"
     return None
+
+
+_TAG_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def norm_label(text: str) -> str:
+    """Folded, with `-`, `_` and spaces alike: how `tag:` and `company:` compare."""
+    return _TAG_SEPARATORS.sub(" ", fold(text)).strip()

@@ -152,8 +152,8 @@ def make_app(root: Path, *, lang: str | None = None, config: Config | None = Non
 def run(root: Path, *, lang: str | None = None) -> int:
     app = make_app(root, lang=lang)
     if app.cache:
-        from reviewtui.core import parallel
-        from reviewtui.core.cache import db_path
+        from reviewtui.core.store import workers as parallel
+        from reviewtui.core.store.cache import db_path
 
         parallel.start_early(root, db_path(root))  # a first start: parsing processes load meanwhile
     result = app.run()

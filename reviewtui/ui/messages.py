@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from reviewtui.core.catalog import Catalog
-from reviewtui.core.search import Results, SearchIndex
+from reviewtui.core.search.engine import Results, SearchIndex
 from reviewtui.ui.view_state import View
 
 

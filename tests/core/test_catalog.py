@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviewtui.core.catalog import load_catalog
+from reviewtui.core.store.loader import load_catalog
 from tests.helpers import review, write
 
 
@@ -89,7 +89,7 @@ def test_twins_and_companies_link_by_ref_not_path(tmp_path: Path) -> None:
 def test_reading_asks_for_the_size_seen_yet_gets_a_grown_file_up_to_the_limit(tmp_path: Path) -> None:
     import os
 
-    from reviewtui.core.catalog import _read
+    from reviewtui.core.store.files import _read
 
     path = tmp_path / "f.md"
     path.write_bytes(b"x" * 3000)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reviewtui.cli import main
-from reviewtui.core.cache import db_path
+from reviewtui.core.store.cache import db_path
 from tests.conftest import CONTENT
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewtui.core.catalog import Catalog, load_catalog
+from reviewtui.core.catalog import Catalog
+from reviewtui.core.store.loader import load_catalog
 from tests.hostile.corpus import Corpus, build
 
 

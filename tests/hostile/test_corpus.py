@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from reviewtui.core import catalog as catalog_module
-from reviewtui.core.catalog import Catalog, load_catalog
+from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Review
+from reviewtui.core.store import files as files_module
+from reviewtui.core.store import loader as loader_module
+from reviewtui.core.store.loader import load_catalog
 from tests.helpers import review, write
 from tests.hostile.conftest import problem_key
 from tests.hostile.corpus import HOSTILE_CLEAN, UNSAFE, Corpus, _cases, _good_cases, outside_of
@@ -135,7 +137,7 @@ def _snapshot(catalog: Catalog) -> tuple[object, ...]:
 
 def test_cached_load_gives_the_same_catalog(corpus: Corpus, catalog: Catalog) -> None:
     """The second load comes from the persistent cache; hostile text survives the round trip intact."""
-    pytest.importorskip("reviewtui.core.cache")
+    pytest.importorskip("reviewtui.core.store.cache")
     again = load_catalog(corpus.root)
     assert _snapshot(again) == _snapshot(catalog)
     assert _snapshot(load_catalog(corpus.root, cache=False)) == _snapshot(catalog)
@@ -154,14 +156,14 @@ def _good_tree(root: Path, count: int = 3) -> list[str]:
 
 def test_file_vanishing_after_the_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rels = _good_tree(tmp_path)
-    real_scan = catalog_module.scan
+    real_scan = files_module.scan
 
-    def scan_then_delete(root: Path) -> catalog_module.Scan:
+    def scan_then_delete(root: Path) -> files_module.Scan:
         found = real_scan(root)
         (root / rels[1]).unlink()
         return found
 
-    monkeypatch.setattr(catalog_module, "scan", scan_then_delete)
+    monkeypatch.setattr(loader_module, "scan", scan_then_delete)
     catalog = load_catalog(tmp_path)
     assert [r.path for r in catalog.reviews] == [rels[0], rels[2]]
     assert [(p.path, p.severity, p.message) for p in catalog.problems] == [
@@ -182,7 +184,7 @@ def test_file_vanishing_during_the_scan(tmp_path: Path, monkeypatch: pytest.Monk
             victim.unlink()
         return iter(entries)
 
-    monkeypatch.setattr(catalog_module.os, "scandir", scandir_then_delete)
+    monkeypatch.setattr(files_module.os, "scandir", scandir_then_delete)
     catalog = load_catalog(tmp_path)
     assert [r.path for r in catalog.reviews] == rels[:2]
     [problem] = catalog.problems
@@ -192,15 +194,15 @@ def test_file_vanishing_during_the_scan(tmp_path: Path, monkeypatch: pytest.Monk
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_file_replaced_by_a_pipe_after_the_scan_does_not_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rels = _good_tree(tmp_path)
-    real_scan = catalog_module.scan
+    real_scan = files_module.scan
 
-    def scan_then_swap(root: Path) -> catalog_module.Scan:
+    def scan_then_swap(root: Path) -> files_module.Scan:
         found = real_scan(root)
         (root / rels[0]).unlink()
         os.mkfifo(root / rels[0])
         return found
 
-    monkeypatch.setattr(catalog_module, "scan", scan_then_swap)
+    monkeypatch.setattr(loader_module, "scan", scan_then_swap)
     result: list[Catalog] = []
     worker = threading.Thread(target=lambda: result.append(load_catalog(tmp_path)), daemon=True)
     worker.start()
@@ -212,15 +214,15 @@ def test_file_replaced_by_a_pipe_after_the_scan_does_not_hang(tmp_path: Path, mo
 
 def test_file_growing_past_the_limit_after_the_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rels = _good_tree(tmp_path, 1)
-    real_scan = catalog_module.scan
+    real_scan = files_module.scan
 
-    def scan_then_grow(root: Path) -> catalog_module.Scan:
+    def scan_then_grow(root: Path) -> files_module.Scan:
         found = real_scan(root)
         with open(root / rels[0], "ab") as handle:
             handle.truncate(9 * 1024 * 1024)
         return found
 
-    monkeypatch.setattr(catalog_module, "scan", scan_then_grow)
+    monkeypatch.setattr(loader_module, "scan", scan_then_grow)
     catalog = load_catalog(tmp_path)
     assert [p.message for p in catalog.problems] == ["The file is 9.0 MB, larger than the 8 MB a review may be."]
 
@@ -266,14 +268,14 @@ def _remove_chain(folder: str, depth: int) -> None:
 def test_a_crash_in_the_parser_is_contained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The last resort in read_file: one file failing in an unforeseen way never stops the rest."""
     rels = _good_tree(tmp_path, 2)
-    real = catalog_module.parse_bytes
+    real = files_module.parse_bytes
 
     def flaky(data: bytes, path: str, **options: bool) -> object:
         if path == rels[0]:
             raise RuntimeError("boom")
         return real(data, path, **options)
 
-    monkeypatch.setattr(catalog_module, "parse_bytes", flaky)
+    monkeypatch.setattr(files_module, "parse_bytes", flaky)
     catalog = load_catalog(tmp_path)
     assert [r.path for r in catalog.reviews] == [rels[1]]
     assert [p.message for p in catalog.problems] == [

@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 CODE = """
 import json, sys
 from pathlib import Path
-from reviewtui.core import catalog, scanning
+from reviewtui.core.store import files as catalog
+from reviewtui.core.store import scanning
 
 def snapshot(found):
     files = [(str(f.path).encode("utf-8", "surrogateescape").hex(), f.rel.encode("utf-8", "surrogatepass").hex(),
@@ -59,7 +60,7 @@ def test_scan_ahead_finds_what_scan_finds(corpus: Corpus, relative: bool, batch:
 def test_scan_ahead_does_not_fork_a_process_with_threads(corpus: Corpus) -> None:
     import threading
 
-    from reviewtui.core import scanning
+    from reviewtui.core.store import scanning
 
     stop = threading.Event()
     worker = threading.Thread(target=stop.wait, daemon=True)

@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 import pytest
 
-from reviewtui.core.catalog import load_catalog
-from reviewtui.core.search import SearchIndex
+from reviewtui.core.search.engine import SearchIndex
+from reviewtui.core.store.loader import load_catalog
 from tests.conftest import CONTENT, SAMPLE
 
 HERE = Path(__file__).resolve().parent

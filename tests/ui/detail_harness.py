@@ -11,8 +11,9 @@ from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.notifications import SeverityLevel
 
-from reviewtui.core.catalog import Catalog, load_catalog
+from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Problem, Review
+from reviewtui.core.store.loader import load_catalog
 from reviewtui.ui.messages_detail import DetailClosed
 from reviewtui.ui.screens.detail import DetailScreen
 from reviewtui.ui.screens.problems import ProblemsScreen

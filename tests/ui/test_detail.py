@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Markdown
 
-from reviewtui.core.catalog import Catalog, load_catalog
+from reviewtui.core.catalog import Catalog
+from reviewtui.core.store.loader import load_catalog
 from reviewtui.ui import links
 from reviewtui.ui.messages_detail import DetailClosed
 from reviewtui.ui.widgets.rating_bars import RatingBars

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewtui.core.catalog import Catalog, load_catalog
+from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Problem
+from reviewtui.core.store.loader import load_catalog
 from reviewtui.ui.widgets.review_detail import ReviewDetail
 from tests.helpers import body, front, write
 from tests.ui.detail_harness import DetailApp, DetailScreenApp, ProblemsApp, painted_text, screen_text, settle

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from reviewtui.core.catalog import Catalog, load_catalog
+from reviewtui.core.catalog import Catalog
+from reviewtui.core.store.loader import load_catalog
 from tests.helpers import front, review, write
 from tests.ui.detail_harness import DetailScreenApp, ProblemsApp, content_catalog, settle
 from tests.ui.test_detail_hostile import HOSTILE_BODY, HOSTILE_FRONT

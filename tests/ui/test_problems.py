@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
-from reviewtui.core.catalog import Catalog, load_catalog
+from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Problem
+from reviewtui.core.store.loader import load_catalog
 from reviewtui.ui.screens.problems import ProblemsScreen, column_widths
 from tests.helpers import front, review, write
 from tests.ui.detail_harness import ProblemsApp, screen_text

@@ -299,8 +299,9 @@ async def test_problems_in_the_bodies_reach_the_status_bar_once_stored(
     the bodies hold (a score line that disagrees) join the count when the cache is written."""
     import threading
 
-    from reviewtui.core import parallel
-    from reviewtui.core.catalog import Catalog, load_catalog
+    from reviewtui.core.catalog import Catalog
+    from reviewtui.core.store import workers as parallel
+    from reviewtui.core.store.loader import load_catalog
     from tests.helpers import write
     from tests.ui.conftest import build_collection
 

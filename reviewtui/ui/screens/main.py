@@ -22,10 +22,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from reviewtui.core.cache import Cache
-from reviewtui.core.catalog import Catalog, load_catalog
+from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Review
-from reviewtui.core.search import Hit, Results, SearchIndex
+from reviewtui.core.search.engine import Hit, Results, SearchIndex
+from reviewtui.core.store.cache import Cache
+from reviewtui.core.store.loader import load_catalog
 from reviewtui.ui import navigation as nav
 from reviewtui.ui.debounce import Debouncer
 from reviewtui.ui.messages import (

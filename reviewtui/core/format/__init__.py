@@ -1,0 +1,1 @@
+"""One file's bytes to a Review and its problems: decoding, front matter, sections, validation."""

@@ -1,0 +1,1 @@
+"""The search structures that are also persisted: vocabulary, packed search data, full text."""

@@ -1,0 +1,1 @@
+"""The query language, matching, explanations and the search engine. Never imports `store`."""

@@ -1,0 +1,1 @@
+"""The tree on disk and the cache: scanning, reading files, the SQLite cache, worker processes, loading."""

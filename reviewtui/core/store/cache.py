@@ -1,0 +1,548 @@
+"""The persistent index: parsed reviews, their problems, the search data and the full-text index
+in one SQLite file per collection, in the user cache folder (platformdirs, so XDG_CACHE_HOME
+moves it).
+
+Each file's row is keyed by path + mtime + size: a second start stats every file and reparses
+only those that changed. Reviews come back without their bodies (sections and references load
+on first use), which is what makes a warm start cheap. The schema and a fingerprint of the
+parser's source are stored; a cache from another version is rebuilt. A cache that is corrupt,
+locked or cannot be written never stops a load: it is rebuilt, or the load works from memory,
+with a one-line notice (`Catalog.notices`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reviewtui.core.index.fulltext import FTS_SCHEMA, FTS_TABLE, FullText, tune_for_bulk
+from reviewtui.core.model import Price, Problem, Rating, Reference, Review, Section
+from reviewtui.core.paths import cache_dir
+
+SCHEMA_VERSION = 3
+_PARSER_MODULES = ("parse", "frontmatter", "sections", "decode", "model", "text", "fulltext", "cache")
+
+
+try:  # hashlib loads OpenSSL (2.5 ms); the digest is the same
+    from _sha1 import sha1
+except ImportError:  # pragma: no cover
+    from hashlib import sha1
+
+
+def index_dir() -> Path:
+    return cache_dir() / "index"
+
+
+def db_path(root: Path) -> Path:
+    """The cache file of a collection: one per resolved root folder."""
+    key = sha1(os.fsencode(os.path.realpath(root))).hexdigest()[:20]
+    return index_dir() / f"{key}.sqlite3"
+
+
+def parser_fingerprint() -> str:
+    """Changes whenever the code that turns files into reviews changes: cached rows from other code are stale."""
+    digest = sha1(f"schema {SCHEMA_VERSION}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _PARSER_MODULES:
+        try:
+            digest.update((here / f"{name}.py").read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+def clear() -> list[Path]:
+    """Remove every cached index; returns what was removed."""
+    folder = index_dir()
+    if not folder.exists():
+        return []
+    removed = sorted(folder.iterdir())
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
+@dataclass(frozen=True, slots=True)
+class Cache:
+    """How `load_catalog` uses the persistent cache: where (default: per root in the user cache
+    folder) and whether to throw the old one away first (`--rebuild`)."""
+
+    path: Path | None = None
+    rebuild: bool = False
+    defer: bool = False
+    """Return once the files are parsed and store them later: the catalog's `store_later()` writes
+    the cache and its full-text index (the app shows the first results before that)."""
+    heads_first: bool = False
+    """With `defer`: parsing processes read only the front matter of each file before the first
+    results, and the bodies after (see `parallel.start`). The problems the bodies add join the
+    catalog when `store_later()` has run. Worth it where the first results matter (the app);
+    a command that waits for the whole load anyway does more work with it."""
+
+
+def forget(root: Path) -> None:
+    """Remove the cached index of one collection (the next load rebuilds it)."""
+    _remove(db_path(root))
+
+
+class CacheUnusable(Exception):
+    """The cache cannot be used this time; the message is the one-line notice."""
+
+
+# ----------------------------------------------------------------------------- rows <-> reviews
+
+_SLOT = {name: Review.__dict__[name] for name in Review.__dataclass_fields__}
+_SECTIONS = _SLOT["sections"]
+_REFERENCES = _SLOT["references"]
+
+
+def head_of(review: Review) -> bytes:
+    price = (review.price.amount, review.price.currency) if review.price else None
+    return marshal.dumps(
+        (
+            review.kind,
+            review.lang,
+            review.ref,
+            review.company_id,
+            review.title,
+            review.target_name,
+            review.date,
+            (review.rating.overall, *review.rating.criteria),
+            price,
+            review.summary,
+            review.tags,
+            review.permalink,
+        )
+    )
+
+
+def body_of(review: Review) -> bytes:
+    return marshal.dumps(
+        (
+            tuple((s.heading, s.key, s.score, s.text, s.line) for s in review.sections),
+            tuple((r.number, r.text, r.url) for r in review.references),
+        )
+    )
+
+
+def problems_blob(problems: list[Problem]) -> bytes | None:
+    return marshal.dumps(tuple((p.line, p.severity, p.message) for p in problems)) if problems else None
+
+
+def _frozen(cls: type, *values: Any) -> Any:
+    """A frozen slots dataclass without its __init__ (which sets each field the slow way)."""
+    obj = object.__new__(cls)
+    for name, value in zip(cls.__dataclass_fields__, values, strict=True):
+        cls.__dict__[name].__set__(obj, value)
+    return obj
+
+
+def sections_from(blob: bytes) -> tuple[tuple[Section, ...], tuple[Reference, ...]]:
+    sections, references = marshal.loads(blob)
+    return (
+        tuple(_frozen(Section, *s) for s in sections),
+        tuple(_frozen(Reference, *r) for r in references),
+    )
+
+
+_HEAD_FIELDS = ("title", "target_name", "date", "rating", "price", "summary", "tags", "permalink")
+_BODY_FIELDS = ("sections", "references")
+
+
+def _lazy(name: str, load: str) -> property:
+    """A property over Review's slot `name` that fills the slot on first read (via method `load`)."""
+    slot = _SLOT[name]
+
+    def get(self: CachedReview) -> Any:
+        try:
+            return slot.__get__(self)
+        except AttributeError:
+            getattr(self, load)()
+            return slot.__get__(self)
+
+    def put(self: CachedReview, value: Any) -> None:  # dataclasses.replace and __init__ set fields
+        slot.__set__(self, value)
+
+    return property(get, put, doc=f"Review.{name}, read from the cache on first use.")
+
+
+class CachedReview(Review):
+    """A Review made from a cache row in well under a microsecond: path, kind, lang, ref and
+    company_id are set; the other fields are unpacked on first read, the body (sections and
+    references) is read from the cache file on first read. It equals, hashes and prints like the
+    Review it stands for (compare with `dataclasses.astuple`, as `==` also compares classes)."""
+
+    __slots__ = ("_head", "_body")
+
+    def _load_head(self) -> None:
+        head = self._head
+        if head is None:
+            store, rowid = self._body
+            head = store.head(rowid, self.path)
+        title, target, date, rating, price, summary, tags, permalink = marshal.loads(head)[4:]
+        values = (
+            title,
+            target,
+            date,
+            _frozen(Rating, rating[0], tuple(rating[1:])),
+            _frozen(Price, *price) if price is not None else None,
+            summary,
+            tags,
+            permalink,
+        )
+        for name, value in zip(_HEAD_FIELDS, values, strict=True):
+            _SLOT[name].__set__(self, value)
+
+    def _load_body(self) -> None:
+        store, rowid = self._body
+        sections, references = store.body(rowid, self.path)
+        _SECTIONS.__set__(self, sections)
+        _REFERENCES.__set__(self, references)
+
+
+for _name in _HEAD_FIELDS:
+    setattr(CachedReview, _name, _lazy(_name, "_load_head"))
+for _name in _BODY_FIELDS:
+    setattr(CachedReview, _name, _lazy(_name, "_load_body"))
+
+_SET_PATH, _SET_KIND, _SET_LANG, _SET_REF, _SET_COMPANY = (
+    _SLOT[name].__set__ for name in ("path", "kind", "lang", "ref", "company_id")
+)
+_SET_HEAD = CachedReview._head.__set__  # type: ignore[attr-defined]
+_SET_BODY = CachedReview._body.__set__  # type: ignore[attr-defined]
+
+
+_HEAD_SLOTS = tuple(_SLOT[name] for name in _HEAD_FIELDS)
+
+
+def repack(reviews: list[Review]) -> None:
+    """Drop the unpacked front-matter fields of cached reviews that keep their packed head: they
+    are unpacked again on first read (~1 KB less per review)."""
+    for review in reviews:
+        if isinstance(review, CachedReview) and review._head is not None:
+            for slot in _HEAD_SLOTS:
+                with contextlib.suppress(AttributeError):
+                    slot.__delete__(review)
+
+
+def columns_of(review: Review) -> tuple[tuple[str, ...], float | None, tuple[float, ...], str | None]:
+    """`searchdata.columns_of`, read from a cached review's packed head when it has one, without
+    unpacking its fields into it: an index build reads every review once, and a cold load of
+    100k reviews would otherwise keep ~100 MB of unpacked fields until `repack`."""
+    head = review._head if isinstance(review, CachedReview) else None
+    if head is None:
+        from reviewtui.core.index import searchdata
+
+        return searchdata.columns_of(review)
+    values = marshal.loads(head)
+    price = values[8]
+    if len(_SCORES) > 4096:  # odd files with scores of many digits: sharing stays bounded
+        _SCORES.clear()
+    share = _SCORES.setdefault  # a few dozen distinct scores, 600k float objects at 100k otherwise
+    rating = tuple([share(score, score) for score in values[7]])
+    return values[10], price[0] if price is not None else None, rating, values[6]
+
+
+_SCORES: dict[float, float] = {}
+
+
+def review_from(row: tuple[Any, ...], store: Store, head: bytes | None = None) -> CachedReview:
+    """A review from a `files` row (path, id, kind, lang, ref, company_id, ...); its other fields
+    are read from `head` (or from the cache file, when None) on first use."""
+    path, rowid, kind, lang, ref, company_id = row[:6]
+    review = object.__new__(CachedReview)
+    _SET_PATH(review, path)
+    _SET_KIND(review, kind)
+    _SET_LANG(review, lang)
+    _SET_REF(review, ref)
+    _SET_COMPANY(review, company_id)
+    _SET_HEAD(review, head)
+    _SET_BODY(review, (store, rowid))
+    return review
+
+
+def problems_from(path: str, blob: bytes | None) -> list[Problem]:
+    if not blob:
+        return []
+    return [_frozen(Problem, path, line, severity, message) for line, severity, message in marshal.loads(blob)]
+
+
+# ----------------------------------------------------------------------------- the store
+
+
+@dataclass
+class Store:
+    """An open cache file: what `SearchIndex` reads (see `search.SearchStore`) and the bodies."""
+
+    db: sqlite3.Connection
+    root: Path
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    rowids: dict[str, int] = field(default_factory=dict)
+    fulltext: FullText | None = None
+    fingerprint: str = ""
+    path: Path | None = None
+    """The cache file (its full-text shards sit beside it)."""
+    claim: Any = None
+    """The open lock file while a load in worker processes fills the cache (see `incremental`)."""
+
+    def body(self, rowid: int, path: str) -> tuple[tuple[Section, ...], tuple[Reference, ...]]:
+        """Sections and references of one review; read again from its file if the cache fails."""
+        try:
+            with self.lock:
+                row = self.db.execute("SELECT body FROM bodies WHERE id = ?", (rowid,)).fetchone()
+            if row is not None and row[0]:
+                return sections_from(row[0])
+        except (sqlite3.Error, ValueError, EOFError, TypeError):
+            pass
+        review = self._reparse(path)
+        if review is None:
+            return (), ()
+        return tuple(review.sections), tuple(review.references)
+
+    def head(self, rowid: int, path: str) -> bytes:
+        """The packed front-matter fields of one review; made again from its file if the cache fails."""
+        try:
+            with self.lock:
+                row = self.db.execute("SELECT head FROM files WHERE id = ?", (rowid,)).fetchone()
+            if row is not None and row[0]:
+                return bytes(row[0])
+        except sqlite3.Error:
+            pass
+        review = self._reparse(path)
+        if review is None:  # the file went bad since: show what can be shown rather than fail
+            return marshal.dumps(("", "", "", "", path, path, None, (0.0, 0.0, 0.0, 0.0, 0.0, 0.0), None, "", (), ""))
+        return head_of(review)
+
+    def prefetch_heads(self, reviews: list[Review]) -> None:
+        """Unpack the fields of many cached reviews with one query (tag counts, a full sort)."""
+        waiting = {r._body[1]: r for r in reviews if isinstance(r, CachedReview) and r._head is None}
+        if not waiting:
+            return
+        try:
+            with self.lock:
+                rows = self.db.execute("SELECT id, head FROM files WHERE head IS NOT NULL").fetchall()
+        except sqlite3.Error:
+            return
+        for rowid, head in rows:
+            review = waiting.get(rowid)
+            if review is not None:
+                _SET_HEAD(review, head)
+
+    def _reparse(self, path: str) -> Review | None:
+        from reviewtui.core.store.files import FileEntry, read_file
+
+        try:
+            info = os.stat(self.root / path)
+        except OSError:
+            return None
+        return read_file(FileEntry(self.root / path, path, info.st_mtime_ns, info.st_size)).review
+
+    def texts(self) -> Iterator[tuple[int, str]]:
+        """(rowid, body text) of the bodies holding kana or kanji, for the full-text scan."""
+        live = set(self.rowids.values())
+        with self.lock:  # one body at a time: all of them at once weigh ~80 MB at 7.6k reviews
+            for rowid, blob in self.db.execute(
+                "SELECT id, body FROM bodies WHERE id IN (SELECT id FROM files WHERE cjk = 1)"
+            ):
+                if rowid in live:
+                    sections, _ = marshal.loads(blob)
+                    yield rowid, "\n\n".join(f"{s[0]}\n{s[3]}" for s in sections)
+
+    def load_index(self) -> bytes | None:
+        try:
+            with self.lock:
+                row = self.db.execute("SELECT value FROM blobs WHERE key = ?", (self.fingerprint,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def save_index(self, blob: bytes | list[bytes]) -> None:
+        """Store the search index data (`searchdata.IndexData.dumps`, or its `dump_parts`: written
+        one by one into the row, so neither this process nor SQLite copies the whole)."""
+        parts = [blob] if isinstance(blob, bytes) else blob
+        try:
+            with self.lock, self.db:
+                self.db.execute("DELETE FROM blobs")
+                rowid = self.db.execute(
+                    "INSERT INTO blobs (key, value) VALUES (?, zeroblob(?))",
+                    (self.fingerprint, sum(map(len, parts))),
+                ).lastrowid
+                with self.db.blobopen("blobs", "value", rowid) as out:
+                    for part in parts:
+                        out.write(part)
+        except sqlite3.Error:
+            pass
+
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT UNIQUE NOT NULL, "
+    "mtime INTEGER, size INTEGER, kind TEXT, lang TEXT, ref TEXT, company_id TEXT, head BLOB, problems BLOB, "
+    "cjk INTEGER)",
+    # Bodies apart: the rows a start reads stay a few pages (the warm rows query 27 -> ~12 ms).
+    "CREATE TABLE IF NOT EXISTS bodies (id INTEGER PRIMARY KEY, body BLOB)",
+    "CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB)",
+    FTS_SCHEMA,
+)
+
+
+def insert_rows(db: sqlite3.Connection, rows: list[tuple[Any, ...]], texts: list[tuple[int, str]]) -> None:
+    """Insert file rows (id, path, mtime, size, kind, lang, ref, company_id, head, problems, body, cjk),
+    the bodies in their own table, and (rowid, text) into the full-text index."""
+    insert_files(db, rows)
+    db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
+
+
+def insert_files(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    """The file rows and bodies of `insert_rows`, without the full-text entries."""
+    db.executemany(
+        "INSERT INTO files (id, path, mtime, size, kind, lang, ref, company_id, head, problems, cjk) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [row[:10] + row[11:] for row in rows],
+    )
+    db.executemany("INSERT INTO bodies (id, body) VALUES (?, ?)", [(row[0], row[10]) for row in rows if row[10]])
+
+
+def open_db(path: Path, *, rebuild: bool = False) -> tuple[sqlite3.Connection, str | None]:
+    """Open (creating or rebuilding as needed) a cache file. Returns it and a notice, if any.
+    Raises CacheUnusable when the cache cannot be used at all."""
+    notice = None
+    if rebuild:
+        _remove(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CacheUnusable(f"the cache folder {path.parent} cannot be made ({exc.strerror or exc})") from None
+    for attempt in (1, 2):
+        try:
+            db = _connect(path)
+            stale = _stale(db)
+            if stale is not None:
+                db.close()
+                _remove(path)
+                notice = stale
+                continue
+            return db, notice
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                raise CacheUnusable(f"the index cache {path} is in use by another process") from None
+            if "readonly" in text or "read-only" in text or "unable to open" in text or "disk I/O" in text:
+                raise CacheUnusable(f"the index cache {path} cannot be written ({text})") from None
+            if attempt == 2:
+                raise CacheUnusable(f"the index cache {path} cannot be used ({text})") from None
+            _remove(path)
+            notice = "The index cache was unreadable; it is being rebuilt."
+        except sqlite3.DatabaseError:
+            if attempt == 2:
+                raise CacheUnusable(f"the index cache {path} is damaged and could not be replaced") from None
+            _remove(path)
+            notice = "The index cache was damaged; it is being rebuilt."
+    raise CacheUnusable(f"the index cache {path} cannot be used")  # pragma: no cover
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=2.0, check_same_thread=False, isolation_level=None)
+    try:
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA temp_store = MEMORY")
+        db.execute("PRAGMA cache_size = -8000")  # 8 MB: the start reads ~8 MB; a body scan gains nothing
+        db.execute("BEGIN IMMEDIATE")  # fails fast on a read-only file, a locked one or a broken one
+        for statement in _SCHEMA:
+            db.execute(statement)
+        db.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
+        raise
+    db.isolation_level = ""  # back to implicit transactions for `with db:`
+    return db
+
+
+def _stale(db: sqlite3.Connection) -> str | None:
+    """None when the cache was made by this code; else a notice, and the cache is to be rebuilt."""
+    rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    fingerprint = parser_fingerprint()
+    if not rows:
+        with db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('parser', ?)", (fingerprint,))
+            tune_for_bulk(db)  # a first load inserts thousands of bodies
+        return None
+    if rows.get("parser") != fingerprint:
+        return "The index cache was made by another version of reviewtui; it is being rebuilt."
+    return None
+
+
+def shard_path(path: Path, number: int) -> Path:
+    """A full-text shard: the part of the index one parsing process wrote (`parallel.py`)."""
+    return Path(f"{path}.fts{number}")
+
+
+#: Shards attached at most; beyond, the next store moves the index back into the cache file.
+#: At least `parallel.MAX_JOBS` (else a cold load on 8 CPUs folds its shards at once), fewer than
+#: the 10 databases SQLite attaches.
+MAX_SHARDS = 8
+
+
+def shards_of(db: sqlite3.Connection) -> list[int]:
+    (value,) = db.execute("SELECT coalesce((SELECT value FROM meta WHERE key = 'shards'), '')").fetchone()
+    return [int(n) for n in value.split(",") if n.isdigit()]
+
+
+def add_shard(db: sqlite3.Connection, number: int) -> None:
+    """List a shard in the cache's meta; a parsing process does it in the transaction that inserts
+    its rows, so rows are never in the cache without their full-text entries being searched."""
+    shards = shards_of(db)
+    if number not in shards:
+        db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('shards', ?)", (",".join(map(str, [*shards, number])),)
+        )
+
+
+def reserve_ids(db: sqlite3.Connection, last: int) -> None:
+    """Make sure no later row of `files` gets an id up to `last` (handed to parsing processes):
+    a full-text entry whose row was never stored (its process died) never matches another file."""
+    if db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'files'", (last,)).rowcount == 0:
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('files', ?)", (last,))
+
+
+def remove_shards(path: Path, numbers: list[int] | None = None) -> None:
+    """Delete shard files (all of them when `numbers` is None)."""
+    if numbers is None:
+        folder, prefix = path.parent, f"{path.name}.fts"
+        with contextlib.suppress(OSError):
+            numbers = [
+                int(n[len(prefix) :]) for n in os.listdir(folder) if n.startswith(prefix) and n[len(prefix) :].isdigit()
+            ]
+    for number in numbers or ():
+        for suffix in ("", "-journal"):
+            with contextlib.suppress(OSError):
+                os.remove(f"{shard_path(path, number)}{suffix}")
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.remove(f"{path}{suffix}")
+    remove_shards(path)
+
+
+__all__ = [
+    "Cache",
+    "CacheUnusable",
+    "CachedReview",
+    "Store",
+    "clear",
+    "db_path",
+    "forget",
+    "index_dir",
+    "open_db",
+    "shard_path",
+]
