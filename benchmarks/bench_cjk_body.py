@@ -31,8 +31,7 @@ def rss() -> tuple[float, float]:
 
 
 def main() -> None:
-    from reviewtui.core.search.engine import SearchIndex
-    from reviewtui.core.store.loader import load_catalog
+    from reviewtui.core.services.library import open_library
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("root", type=Path)
@@ -48,8 +47,9 @@ def main() -> None:
         module.CHUNK = int(args.chunk * 1024 * 1024) // 2 * 2
 
     start = time.perf_counter()
-    catalog = load_catalog(args.root)
-    index = SearchIndex(catalog)
+    library = open_library(args.root)
+    library.finish()
+    catalog, index = library.catalog, library.index
     gc.collect()
     print(f"open: {time.perf_counter() - start:.2f} s, {len(catalog.reviews)} reviews; RSS {rss()[0]:.0f} MB")
 

@@ -31,27 +31,26 @@ sys.path.insert(0, str(REPO))
 _CHILD = r"""
 import json, resource, sys, time
 start = time.perf_counter()
-from reviewtui.core.store.cache import Cache
-from reviewtui.core.store.loader import load_catalog
-from reviewtui.core.search.engine import SearchIndex
+from reviewtui.core.services.library import open_library
 imported = time.perf_counter()
-catalog = load_catalog(sys.argv[1], cache=Cache(defer=True, heads_first=True))  # as the app loads
+library = open_library(sys.argv[1], early=True)  # as the app loads
+catalog = library.catalog
 loaded = time.perf_counter()
-index = SearchIndex(catalog)
+index = library.index
 first = index.search("", collapse_twins=True)
 rows = first.hits[:50]
 shown = time.perf_counter()
 index.search("planar", collapse_twins=True).hits[:50]  # the full-text index answers too (the first
 # body query waits for a cold load's parsing processes to store the bodies)
 body = time.perf_counter()
-catalog.store_later(index)  # what the app's load worker does after showing the first results
+library.finish()  # what the app's load worker does after showing the first results
 stored = time.perf_counter()
 print(json.dumps({
     "imports": imported - start, "load": loaded - imported, "index": shown - loaded,
     "first_results": shown - imported, "fulltext_ready": body - imported, "stored": stored - imported,
     "reviews": len(catalog.reviews), "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "workers_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    "notices": catalog.notices,
+    "notices": library.notices,
 }))
 """
 
@@ -162,12 +161,12 @@ def main() -> None:
 
     from rapidfuzz import fuzz, process
 
-    from reviewtui.core.search.engine import SearchIndex
-    from reviewtui.core.store.loader import load_catalog
+    from reviewtui.core.services.library import open_library
 
     os.environ["XDG_CACHE_HOME"] = str(cache_home)
-    catalog = load_catalog(root)
-    index = SearchIndex(catalog)
+    library = open_library(root)
+    library.finish()
+    catalog, index = library.catalog, library.index
     index.prepare()  # as the app's load worker does once the first results are shown
     titles = [r.target_name for r in catalog.reviews]
     queries = typing_queries(titles, args.keystrokes)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from reviewtui.core.catalog import Catalog
     from reviewtui.core.model import Review
+    from reviewtui.core.services.library import Library
 
 SUBCOMMANDS = ("validate", "search", "serve", "cache")
 
@@ -89,21 +90,20 @@ def _check_root(root: Path) -> None:
         raise SystemExit(2)
 
 
-def _load(root: Path, *, rebuild: bool = False, defer: bool = False) -> Catalog:
-    """The catalog, after telling stderr (one line each) what went wrong with the index cache.
-    With `defer`, the caller stores it (`Catalog.store_later`, see `_stored`)."""
-    from reviewtui.core.store.cache import Cache
-    from reviewtui.core.store.loader import load_catalog
+def _load(root: Path, *, rebuild: bool = False) -> Library:
+    """The library, after telling stderr (one line each) what went wrong with the index cache.
+    The caller finishes it (`_stored`) once it has what it needs."""
+    from reviewtui.core.services.library import open_library
 
-    catalog = load_catalog(root, cache=Cache(rebuild=rebuild, defer=defer))
-    for message in catalog.notices:
+    library = open_library(root, rebuild=rebuild)
+    for message in library.notices:
         notice(f"reviewtui: {clean(message)}")
-    return catalog
+    return library
 
 
-def _stored(catalog: Catalog, index: Any) -> None:
-    """Finish a deferred load: the search index was built while parsing processes stored the files."""
-    for message in catalog.store_later(index):
+def _stored(library: Library) -> None:
+    """Finish the load: the cache is written while the search index was built."""
+    for message in library.finish():
         notice(f"reviewtui: {clean(message)}")
 
 
@@ -142,7 +142,9 @@ def run_validate(argv: Sequence[str]) -> int:
     args = validate_parser().parse_intermixed_args(argv)
     root = _root(args.path)
     _check_root(root)
-    catalog = _load(root, rebuild=args.rebuild)
+    library = _load(root, rebuild=args.rebuild)
+    _stored(library)
+    catalog = library.catalog
     failed = bool(catalog.errors) or (args.strict and bool(catalog.warnings))
     if args.json:
         print(
@@ -219,13 +221,12 @@ def run_search(argv: Sequence[str]) -> int:
     root = _root(args.root)
     _check_root(root)
     scan_ahead(root)  # the stat calls of the scan run in another process while the search code loads
-    from reviewtui.core.search.engine import SearchIndex
-
-    catalog = _load(root, rebuild=args.rebuild, defer=True)
+    library = _load(root, rebuild=args.rebuild)
+    catalog = library.catalog
     if catalog.errors:
         notice(f"reviewtui: {len(catalog.errors)} file(s) could not be read; `reviewtui validate` lists them.")
-    index = SearchIndex(catalog)
-    _stored(catalog, index)
+    index = library.index
+    _stored(library)
     options = {
         "lang": args.lang,
         "limit": args.limit,

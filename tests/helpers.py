@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from reviewtui.core.catalog import Catalog
+from reviewtui.core.search.engine import SearchIndex
+from reviewtui.core.services.library import Library, open_library
+
 REPO = Path(__file__).resolve().parent.parent
 
 EN_HEADINGS = (
@@ -101,3 +105,19 @@ def run_killable(script: Path, what: str, timeout: float = 60) -> None:
     except subprocess.TimeoutExpired:
         pytest.fail(f"{what} took over {timeout:.0f} s: a pattern backtracks")
     assert done.stdout.strip() == "done", done.stderr[-2000:]
+
+
+def open_lib(
+    root: Path, *, defer: bool = False, heads_first: bool = False, rebuild: bool = False, cache_file: Path | None = None
+) -> Library:
+    """`open_library` as the app (`heads_first`) or the CLI (`defer`: not finished yet) opens it;
+    with neither, finished at once (the whole cache written before it returns)."""
+    library = open_library(root, early=heads_first, rebuild=rebuild, cache_file=cache_file)
+    if not defer and not heads_first:
+        library.finish()
+    return library
+
+
+def index_of(source: Catalog | Library) -> SearchIndex:
+    """A library's own index, or a fresh one over a plain catalog."""
+    return source.index if isinstance(source, Library) else SearchIndex(source)

@@ -5,12 +5,9 @@ A pure in-memory value: reading files is `store.files`, loading a tree is `store
 
 from __future__ import annotations
 
-import gc
-import threading
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 from reviewtui.core.model import Problem, Review
 
@@ -24,30 +21,12 @@ class Catalog:
     problems: list[Problem]
     files: int
     by_path: dict[str, Review] = field(default_factory=dict)
-    store: Any = field(default=None, repr=False, compare=False)
-    """The open persistent cache (`cache.Store`) when the catalog was loaded through it."""
-    notices: list[str] = field(default_factory=list)
-    """One-line notices for the user (e.g. the cache could not be used); not problems of files."""
-    later: Any = field(default=None, repr=False, compare=False)
-    """With `cache.Cache(defer=True)`: the cache writes still to do (see `store_later`)."""
-    pieces: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    """Search data pieces made by parsing processes (`searchdata.pieces_of`), until the index takes them."""
-    stored: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
-    """Set once nothing is left to store (at once without `later`)."""
-    _storing: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _twins: dict[tuple[str, str, str], Review] = field(default_factory=dict)
     _companies: dict[tuple[str, str], Review] = field(default_factory=dict)
     _products: dict[tuple[str, str], list[Review]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.relink()
-        if self.later is None:
-            self.stored.set()
-
-    @property
-    def bodies_pending(self) -> bool:
-        """The bodies are not in this process yet (parsed by workers, stored by `store_later`)."""
-        return getattr(self.later, "pending_fulltext", False) and not self.stored.is_set()
 
     def relink(self) -> None:
         self.reviews.sort(key=attrgetter("path"))
@@ -76,36 +55,6 @@ class Catalog:
         known = {(p.path, p.message) for p in self.problems}
         self.problems.extend(p for p in duplicates if (p.path, p.message) not in known)
         self.problems.sort(key=lambda p: (p.path, p.line or 0, p.severity))
-
-    def store_later(self, index: Any = None) -> list[str]:
-        """Write what a deferred load parsed into the cache (slow: call it from a worker, once).
-        After a load with `Cache.heads_first`, `problems` becomes a new list with what the bodies added.
-        With the search `index` built meanwhile, its data is stored too, so the next start is warm,
-        and it answers body terms from the stored full-text index from then on.
-        Returns new notices (the cache could not be written)."""
-        with self._storing:  # a body query may get here first (see `search._LazyFullText`): once only
-            later = self.later
-            if later is None:
-                self.stored.set()
-                return []
-            collecting = gc.isenabled()
-            gc.disable()
-            try:
-                store, notices = later()
-                more_problems = getattr(later, "problems", None)
-                if more_problems is not None:  # what the bodies added (`Cache.heads_first`): a new list
-                    self.problems = more_problems(self.problems)
-                if store is not None and index is not None and len(index.data.paths) == len(self.reviews):
-                    store.save_index(index.data.dump_parts())
-                    index.adopt_store(store)  # body terms: the SQLite full-text index from now on
-            finally:
-                self.later = None
-                self.stored.set()
-                if collecting:
-                    gc.enable()
-            self.store = store
-            self.notices.extend(notices)
-            return notices
 
     @property
     def errors(self) -> list[Problem]:

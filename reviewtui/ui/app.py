@@ -121,7 +121,8 @@ class ReviewApp(App[int]):
             return
         if isinstance(self.screen, DetailScreen):
             self.pop_screen()
-        if catalog.bodies_pending:
+        library = self.main.library
+        if library is not None and library.bodies_pending:
             self.notify(
                 "The bodies are still being read: the problems they hold join this list in a moment.", timeout=4
             )
@@ -151,10 +152,5 @@ def make_app(root: Path, *, lang: str | None = None, config: Config | None = Non
 
 def run(root: Path, *, lang: str | None = None) -> int:
     app = make_app(root, lang=lang)
-    if app.cache:
-        from reviewtui.core.store import workers as parallel
-        from reviewtui.core.store.cache import db_path
-
-        parallel.start_early(root, db_path(root))  # a first start: parsing processes load meanwhile
     result = app.run()
     return result if isinstance(result, int) else 0

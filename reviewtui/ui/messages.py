@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from reviewtui.core.catalog import Catalog
-from reviewtui.core.search.engine import Results, SearchIndex
+from reviewtui.core.search.engine import Results
+from reviewtui.core.services.library import Library
 from reviewtui.ui.view_state import View
 
 
@@ -27,19 +27,18 @@ class IndexProgress(Message):
 
 @dataclass
 class IndexReady(Message):
-    """The catalog is loaded and searchable."""
+    """The library is loaded and searchable."""
 
-    catalog: Catalog
-    index: SearchIndex
+    library: Library
     seconds: float
 
 
 @dataclass
 class IndexStored(Message):
-    """The catalog's deferred store has run: the bodies are in, with the problems they hold
-    (see `cache.Cache.heads_first`)."""
+    """The library's deferred writes have run (`Library.finish`): the bodies are in, with the
+    problems they hold."""
 
-    catalog: Catalog
+    library: Library
 
 
 @dataclass

@@ -125,13 +125,13 @@ async def test_first_frame_comes_before_the_catalog(collection: Path, monkeypatc
     gate = threading.Event()
     from reviewtui.ui.screens import main as main_module
 
-    real = main_module.load_catalog
+    real = main_module.open_library
 
     def slow(root, **kw):  # type: ignore[no-untyped-def]
         gate.wait(10)
         return real(root, **kw)
 
-    monkeypatch.setattr(main_module, "load_catalog", slow)
+    monkeypatch.setattr(main_module, "open_library", slow)
     app = make_app(collection, config=Config())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -299,7 +299,7 @@ async def test_problems_in_the_bodies_reach_the_status_bar_once_stored(
     the bodies hold (a score line that disagrees) join the count when the cache is written."""
     import threading
 
-    from reviewtui.core.catalog import Catalog
+    from reviewtui.core.services.library import Library
     from reviewtui.core.store import workers as parallel
     from reviewtui.core.store.loader import load_catalog
     from tests.helpers import write
@@ -314,13 +314,13 @@ async def test_problems_in_the_bodies_reach_the_status_bar_once_stored(
     expected = load_catalog(root, cache=False).problems
     assert [p.path for p in expected if p.severity == "warning"] == ["_products/en/zenit/zenit-one.md"]
     gate = threading.Event()  # holds the store back until the first results are checked
-    real = Catalog.store_later
+    real = Library.finish
 
-    def store_later(catalog: Catalog, index: object = None) -> list[str]:
+    def finish(library: Library) -> list[str]:
         gate.wait(30)
-        return real(catalog, index)
+        return real(library)
 
-    monkeypatch.setattr(Catalog, "store_later", store_later)
+    monkeypatch.setattr(Library, "finish", finish)
     app = make_app(root, config=Config())
     async with app.run_test(size=(120, 30)) as pilot:
         for _ in range(200):  # not `ready`: it waits for the load worker, held at the gate

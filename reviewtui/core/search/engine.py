@@ -153,13 +153,32 @@ REPACK_FROM = 20_000
 
 
 class SearchStore(Protocol):
-    """What a persistent cache offers the index (see `cache.py`)."""
+    """What a persistent cache offers the index (`store.cache.Store` is one)."""
 
     fulltext: FullText | None
     rowids: dict[str, int]
 
     def load_index(self) -> bytes | None: ...
     def save_index(self, blob: bytes | list[bytes]) -> None: ...
+    def prefetch_heads(self, reviews: list[Review]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where an index's data comes from besides the catalog; given by `services.library`, which
+    knows the store (the search layer never imports it)."""
+
+    store: SearchStore | None = None
+    """The persistent cache the catalog was loaded through: its stored index and full text."""
+    pieces: dict[str, Any] | None = None
+    """Search data pieces made by parsing processes, by path (the build empties it)."""
+    columns: Callable[[Review], Any] | None = None
+    """How to read a review's search columns without unpacking it (`searchdata.columns_of` by default)."""
+    repack: Callable[[list[Review]], None] | None = None
+    """Called on the reviews after a build from `pieces` of at least REPACK_FROM reviews (memory)."""
+    bodies: Callable[[], None] | None = None
+    """While the bodies are still with the parsing processes: makes them stored (runs once; a second
+    caller waits), after which the library calls `SearchIndex.adopt_store`."""
 
 
 def sort_value(review: Review, sort: str) -> tuple[int, float | str]:
@@ -190,9 +209,7 @@ class _LazyFullText(FullText):
         self._built: FullText | None = None
         self._build_lock = threading.Lock()
         self._store = store
-        """When the bodies are still with the parsing processes: `Catalog.store_later` (runs once;
-        a second caller waits for the first), after which `SearchIndex.adopt_store` has handed over
-        the stored full-text index."""
+        """See `Sources.bodies`."""
 
     def match(self, word: str, *, prefix: bool = True) -> set[int] | None:
         if self._store is not None:
@@ -205,9 +222,9 @@ class _LazyFullText(FullText):
 
 
 class SearchIndex:
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        store: SearchStore | None = getattr(catalog, "store", None)
+    def __init__(self, catalog: Catalog, sources: Sources | None = None) -> None:
+        sources = sources or Sources()
+        store = sources.store
         data: IndexData | None = None
         if store is not None:
             blob = store.load_index()
@@ -215,27 +232,23 @@ class SearchIndex:
             if data is not None and len(data.paths) != len(catalog.reviews):
                 data = None
         if data is None:
-            if store is not None and hasattr(store, "prefetch_heads"):
+            if store is not None:
                 store.prefetch_heads(catalog.reviews)
             twins = {r.path: t.path for r in catalog.reviews if (t := catalog.twin_of(r)) is not None}
-            pieces = getattr(catalog, "pieces", None)
+            pieces = sources.pieces
             collecting = gc.isenabled()
             gc.disable()  # building makes a million objects and no cycles (at 100k: 3.8 -> 2.8 s)
             made_by_workers = bool(pieces)
             try:
-                if made_by_workers:  # a cold load in parsing processes: packed heads, read without unpacking them
-                    from reviewtui.core.store.cache import columns_of
-
-                    data = build(catalog.reviews, twins, pieces, columns_of)
+                if made_by_workers and sources.columns is not None:  # packed heads, read without unpacking them
+                    data = build(catalog.reviews, twins, pieces, sources.columns)
                 else:
                     data = build(catalog.reviews, twins, pieces)
             finally:
                 if collecting:
                     gc.enable()
-            if made_by_workers and len(catalog.reviews) >= REPACK_FROM:  # (the build emptied `pieces`)
-                from reviewtui.core.store.cache import repack
-
-                repack(catalog.reviews)
+            if made_by_workers and len(catalog.reviews) >= REPACK_FROM and sources.repack is not None:
+                sources.repack(catalog.reviews)  # (the build emptied `pieces`)
             if store is not None:
                 store.save_index(data.dump_parts())
         self.data = data
@@ -247,8 +260,7 @@ class SearchIndex:
             rowids = dict(zip(map(store.rowids.get, paths), range(len(paths)), strict=True))  # type: ignore[arg-type]
             rowids.pop(None, None)  # type: ignore[call-overload]  # a path without a row
         else:
-            pending = getattr(catalog, "bodies_pending", False)
-            fulltext = _LazyFullText(self.reviews, self._rowids_ready, self._store_catalog if pending else None)
+            fulltext = _LazyFullText(self.reviews, self._rowids_ready, sources.bodies)
         self.matcher = Matcher(data, fulltext, rowids)
         twin = [-1] * len(data.paths)
         for i, p in enumerate(data.pair):
@@ -284,9 +296,6 @@ class SearchIndex:
     def prepare(self) -> None:
         """Build the filters' indexes now (see `Matcher.prepare`); for a background thread."""
         self.matcher.prepare()
-
-    def _store_catalog(self) -> None:
-        self.catalog.store_later(self)
 
     def _rowids_ready(self, paths: dict[int, str]) -> None:
         position = {p: i for i, p in enumerate(self.data.paths)}

@@ -392,6 +392,9 @@ def _ready(store: Store) -> None:
 class _Later:
     """The cache writes of a deferred load (`Cache(defer=True)`): run once, after the first results."""
 
+    pending_fulltext = False
+    """The bodies are in this process: body terms can be answered before this has run."""
+
     def __init__(self, writer: _Writer, notices: list[str]) -> None:
         self.writer = writer
         self.notices = notices

@@ -1,66 +1,112 @@
-"""Loading a tree into a Catalog: from the persistent cache when it can, else by reading every file."""
+"""Loading a tree: from the persistent cache when it can, else by reading every file.
+
+`load` is the one cold path and the one warm path: the cache decides which files are parsed
+(`incremental`), and when enough are, worker processes parse them (`workers`). It is the only
+place that starts processes; `services.library` is the only caller outside tests.
+"""
 
 from __future__ import annotations
 
 import gc
-import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from reviewtui.core.catalog import Catalog
-from reviewtui.core.model import Review
+from reviewtui.core.model import Problem
+from reviewtui.core.store.cache import Cache, Store, db_path
 from reviewtui.core.store.files import Cancelled, Progress, parse_entries, scan
+
+
+class Pending(Protocol):
+    """The cache writes a deferred load leaves to do (`Cache(defer=True)`): run once, after the
+    first results; (the store, or None when it could not be written, and new notices)."""
+
+    pending_fulltext: bool
+    """Body terms can only be answered once this has run (the bodies are in the workers until then)."""
+
+    def __call__(self) -> tuple[Store | None, list[str]]: ...
+
+
+@dataclass
+class Loaded:
+    """What a load hands the services layer: the catalog and what comes with it."""
+
+    catalog: Catalog
+    store: Store | None = None
+    """The open persistent cache, when the load went through it and it is written."""
+    notices: list[str] = field(default_factory=list)
+    """One-line notices for the user (e.g. the cache could not be used); not problems of files."""
+    pending: Pending | None = None
+    """With `Cache(defer=True)`: the cache writes still to do."""
+    pieces: dict[str, Any] = field(default_factory=dict)
+    """Search data pieces made by parsing processes (`searchdata.pieces_of`), by path."""
+    more_problems: Callable[[list[Problem]], list[Problem]] | None = None
+    """With `Cache(heads_first=True)`: the problems once the bodies are read (call after `pending`)."""
+
+
+def load(
+    root: Path | str,
+    *,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Loaded:
+    """Read every review file under root. Never raises for bad files: they become problems.
+
+    With `cache`, unchanged files come from the persistent index in the user cache folder and
+    only changed ones are parsed; see `cache.py`. None reads every file.
+    """
+    collecting = gc.isenabled()
+    gc.disable()  # parsing makes millions of objects and no cycles: collecting now only costs time
+    try:
+        loaded = _load(Path(root), progress, cancelled, cache)
+    finally:
+        if collecting:
+            gc.enable()
+    gc.freeze()  # the catalog lives long: keep later collections from walking all of it
+    return loaded
 
 
 def load_catalog(
     root: Path | str,
     *,
+    cache: bool = True,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
-    cache: bool | Any = True,
 ) -> Catalog:
-    """Parse every review file under root. Never raises for bad files: they become problems.
-
-    With `cache` (True, or a `cache.Cache`), unchanged files come from the persistent index in
-    the user cache folder and only changed ones are parsed; see `cache.py`. False reads every file.
-    """
-    collecting = gc.isenabled()
-    gc.disable()  # parsing makes millions of objects and no cycles: collecting now only costs time
-    try:
-        catalog = _load(Path(root), progress, cancelled, cache)
-    finally:
-        if collecting:
-            gc.enable()
-    gc.freeze()  # the catalog lives long: keep later collections from walking all of it
-    return catalog
+    """The catalog alone, the cache written (or not used, with `cache=False`): for tests and tools."""
+    loaded = load(root, cache=Cache() if cache else None, progress=progress, cancelled=cancelled)
+    return loaded.catalog
 
 
-def _load(root: Path, progress: Progress | None, cancelled: Cancelled | None, cache: bool | Any) -> Catalog:
-    if cache is not False:
-        from reviewtui.core.store.cache import Cache, db_path
+def _load(root: Path, progress: Progress | None, cancelled: Cancelled | None, cache: Cache | None) -> Loaded:
+    if cache is not None:
+        from reviewtui.core.store import workers
         from reviewtui.core.store.incremental import load_cached
 
-        options = cache if isinstance(cache, Cache) else Cache()
-        started = sys.modules.get("reviewtui.core.store.workers")  # a warm start does not import it
-        spare: list[Any] = started.take_early(root) if started is not None else []
-        if not spare and (options.rebuild or not (options.path or db_path(root)).exists()):
-            from reviewtui.core.store import workers as parallel
-
-            jobs = min(parallel.cpus(), parallel.MAX_JOBS)
-            if jobs >= 2 and parallel.worth_starting_early(root):
-                spare = parallel.spawn(jobs)  # a first start: they load while we scan
+        spare: list[Any] = []
+        if cache.rebuild or not (cache.path or db_path(root)).exists():
+            jobs = min(workers.cpus(), workers.MAX_JOBS)
+            if jobs >= 2 and workers.worth_starting_early(root):
+                spare = workers.spawn(jobs)  # a first start: they start while we scan
         found = scan(root)
         pieces: dict[str, Any] = {}
         reviews, problems, store, notices, later = load_cached(
-            root, found, options, progress=progress, cancelled=cancelled, spare=spare, pieces=pieces
+            root, found, cache, progress=progress, cancelled=cancelled, spare=spare, pieces=pieces
         )
         files = len(found.files) + found.unusable
-        return Catalog(root, reviews, problems, files, store=store, notices=notices, later=later, pieces=pieces)
+        catalog = Catalog(root, reviews, problems, files)
+        return Loaded(catalog, store, notices, later, pieces, getattr(later, "problems", None))
     found = scan(root)
-    reviews: list[Review] = []
+    reviews = []
     problems = list(found.problems)
     for result in parse_entries(found.files, len(found.files), progress=progress, cancelled=cancelled):
         problems.extend(result.problems)
         if result.review is not None:
             reviews.append(result.review)
-    return Catalog(root, reviews, problems, len(found.files) + found.unusable)
+    return Loaded(Catalog(root, reviews, problems, len(found.files) + found.unusable))
+
+
+__all__ = ["Loaded", "Pending", "load", "load_catalog"]

@@ -227,29 +227,6 @@ def release(procs: list[Process]) -> None:
 EARLY_FOLDERS = 400
 
 
-_early: tuple[str, list[Process]] | None = None
-
-
-def start_early(root: Path, cache_file: Path) -> None:
-    """At program start: when `root` looks large and has no cache file yet, start the parsing
-    processes now, so their imports overlap the interface's start (`take_early` hands them over)."""
-    global _early
-    if _early is None and not cache_file.exists() and worth_starting_early(root):
-        jobs = min(cpus(), MAX_JOBS)
-        if jobs >= 2:
-            _early = (os.path.realpath(root), spawn(jobs))
-
-
-def take_early(root: Path) -> list[Process]:
-    """The processes `start_early` made for `root` (once), else none."""
-    global _early
-    if _early is None or _early[0] != os.path.realpath(root):
-        return []
-    procs = [p for p in _early[1] if p.poll() is None]
-    _early = None
-    return procs
-
-
 def worth_starting_early(root: Path) -> bool:
     """Whether the collection looks large, judged from a few folder listings (no scan)."""
     count = 0
@@ -510,6 +487,4 @@ __all__ = [
     "release",
     "spawn",
     "start",
-    "start_early",
-    "take_early",
 ]

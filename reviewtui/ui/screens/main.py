@@ -25,8 +25,7 @@ from textual.worker import get_current_worker
 from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Review
 from reviewtui.core.search.engine import Hit, Results, SearchIndex
-from reviewtui.core.store.cache import Cache
-from reviewtui.core.store.loader import load_catalog
+from reviewtui.core.services.library import Library, open_library
 from reviewtui.ui import navigation as nav
 from reviewtui.ui.debounce import Debouncer
 from reviewtui.ui.messages import (
@@ -106,6 +105,7 @@ class MainScreen(Screen[None]):
         self.allow_external = allow_external
         """False in served (read-only) sessions: no $EDITOR or $PAGER."""
         self.set_reactive(MainScreen.view, view)
+        self.library: Library | None = None
         self.catalog: Catalog | None = None
         self.index: SearchIndex | None = None
         self._load_seconds = 0.0
@@ -197,25 +197,26 @@ class MainScreen(Screen[None]):
         worker = get_current_worker()
         start = time.perf_counter()
         try:
-            catalog = load_catalog(
+            # A cold start shows the first results once the front matter is read; the bodies,
+            # the cache and its full-text index come after that (`Library.finish`).
+            library = open_library(
                 self.root,
+                cache=self.cache,
+                early=True,
                 progress=lambda done, total: self.post_message(IndexProgress(done, total)),
                 cancelled=lambda: worker.is_cancelled,
-                # A cold start shows the first results once the front matter is read; the bodies,
-                # the cache and its full-text index come after that.
-                cache=Cache(defer=True, heads_first=True) if self.cache else False,
             )
-            index = SearchIndex(catalog)
+            library.index  # noqa: B018 - built here, in the worker, not on the first keystroke
         except Exception as exc:  # a bug, not a bad file: keep the app up and say so
             self.post_message(IndexFailed(f"{type(exc).__name__}: {exc}"))
             return
         if worker.is_cancelled:
             return
-        self.post_message(IndexReady(catalog, index, time.perf_counter() - start))
+        self.post_message(IndexReady(library, time.perf_counter() - start))
         try:
-            notices = catalog.store_later(index)
-            self.post_message(IndexStored(catalog))  # the status line drops "reading the bodies"
-            index.prepare()  # the first tag or number filter then costs no keystroke anything
+            notices = library.finish()
+            self.post_message(IndexStored(library))  # the status line drops "reading the bodies"
+            library.index.prepare()  # the first tag or number filter then costs no keystroke anything
         except Exception as exc:  # the cache is only a speed-up: say so and carry on from memory
             notices = [f"The index cache could not be updated ({type(exc).__name__}: {exc})."]
         for notice in notices:
@@ -229,17 +230,18 @@ class MainScreen(Screen[None]):
 
     @on(IndexReady)
     def _ready(self, event: IndexReady) -> None:
-        self.catalog, self.index = event.catalog, event.index
-        for notice in event.catalog.notices:
+        self.library = event.library
+        self.catalog, self.index = event.library.catalog, event.library.index
+        for notice in event.library.notices:
             self.app.notify(notice, severity="warning", timeout=8, markup=False)
-        self.detail.catalog = event.catalog
+        self.detail.catalog = event.library.catalog
         self._load_seconds = event.seconds
-        self.query_one(StatusBar).ready(event.catalog, event.seconds)
+        self.query_one(StatusBar).ready(event.library.catalog, event.seconds, event.library.bodies_pending)
         self.search()
 
     @on(IndexStored)
     def _stored(self, event: IndexStored) -> None:
-        self.query_one(StatusBar).ready(event.catalog, self._load_seconds)
+        self.query_one(StatusBar).ready(event.library.catalog, self._load_seconds, event.library.bodies_pending)
 
     @on(IndexFailed)
     def _failed(self, event: IndexFailed) -> None:

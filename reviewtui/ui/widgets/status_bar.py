@@ -47,13 +47,13 @@ class StatusBar(OneLine):
         self._summary = Content.assemble("Indexing ", (f"{done:,}/{total:,}", "bold"), " files ", (f"▕{bar}▏", "dim"))
         self._show()
 
-    def ready(self, catalog: Catalog, seconds: float) -> None:
+    def ready(self, catalog: Catalog, seconds: float, pending: bool = False) -> None:
+        """`pending`: parsing processes still read the bodies (`Library.bodies_pending`)."""
         errors, warnings = len(catalog.errors), len(catalog.warnings)
         self.problems = errors + warnings
         parts: list[str | tuple[str, str]] = [
             f"{len(catalog.reviews):,} reviews from {catalog.files:,} files in {seconds:.1f} s",
         ]
-        pending = catalog.bodies_pending  # parsing processes still read the bodies (see `Cache.heads_first`)
         if self.problems:
             what = ", ".join(
                 f"{n} {label}{'s' * (n != 1)}" for n, label in ((errors, "error"), (warnings, "warning")) if n

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewtui.core.catalog import Catalog
 from reviewtui.core.search.engine import SORTS, HitList, SearchIndex
+from reviewtui.core.services.library import open_library
 from reviewtui.core.store.loader import load_catalog
 from tests.conftest import CONTENT
 from tests.helpers import review, write
@@ -208,9 +208,9 @@ def test_diacritics_and_width_fold(tmp_path: Path) -> None:
 
 def test_catalog_without_cache_still_searches_bodies(tmp_path: Path) -> None:
     write(tmp_path, "_products/en/acme/acme-x-1.md", review())
-    catalog: Catalog = load_catalog(tmp_path, cache=False)
-    assert catalog.store is None
-    assert SearchIndex(catalog).search("body:spec").total == 1
+    library = open_library(tmp_path, cache=False)
+    assert library.store is None
+    assert library.index.search("body:spec").total == 1
 
 
 def test_filters_prepared_ahead_give_what_the_data_says() -> None:

@@ -14,15 +14,16 @@ import pytest
 
 from reviewtui.core.catalog import Catalog
 from reviewtui.core.index.searchdata import IndexData
-from reviewtui.core.search.engine import SearchIndex
+from reviewtui.core.services.library import Library
 from reviewtui.core.store import cache as cache_module
-from reviewtui.core.store.cache import Cache, CachedReview, db_path
+from reviewtui.core.store.cache import CachedReview, db_path
 from reviewtui.core.store.loader import load_catalog
-from tests.helpers import review, write
+from tests.helpers import index_of, open_lib, review, write
 
 
-def snapshot(catalog: Catalog) -> dict[str, Any]:
+def snapshot(source: Catalog | Library) -> dict[str, Any]:
     """Everything a user can see of a catalog, as plain data."""
+    catalog = source.catalog if isinstance(source, Library) else source
     return {
         "files": catalog.files,
         "reviews": [dataclasses.asdict(r) for r in catalog.reviews],
@@ -41,24 +42,24 @@ def tree(tmp_path: Path) -> Path:
 
 
 def test_warm_load_equals_cold_load(content: Path) -> None:
-    cold = load_catalog(content)
+    cold = open_lib(content)
     assert cold.notices == [] and cold.store is not None
-    warm = load_catalog(content)
+    warm = open_lib(content)
     assert warm.notices == []
-    assert all(isinstance(r, CachedReview) for r in warm.reviews)
+    assert all(isinstance(r, CachedReview) for r in warm.catalog.reviews)
     assert snapshot(warm) == snapshot(cold) == snapshot(load_catalog(content, cache=False))
 
 
 def test_problems_of_cached_files_are_cached_too(tree: Path) -> None:
-    cold = load_catalog(tree)
-    assert {p.path for p in cold.errors} == {"_products/en/acme/broken.md"}
-    assert any(p.path.endswith("odd.md") for p in cold.warnings)
-    warm = load_catalog(tree)
+    cold = open_lib(tree)
+    assert {p.path for p in cold.catalog.errors} == {"_products/en/acme/broken.md"}
+    assert any(p.path.endswith("odd.md") for p in cold.catalog.warnings)
+    warm = open_lib(tree)
     assert snapshot(warm) == snapshot(cold)
 
 
 def test_only_changed_files_are_parsed_again(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    load_catalog(tree)
+    open_lib(tree)
     target = tree / "_products/en/acme/acme-x-2.md"
     target.write_text(review(ref="acme-x-2", target_name='"Acme X-2 Mk II"'), encoding="utf-8")
     (tree / "_products/en/acme/broken.md").unlink()
@@ -73,28 +74,28 @@ def test_only_changed_files_are_parsed_again(tree: Path, monkeypatch: pytest.Mon
         return real(entry)
 
     monkeypatch.setattr(catalog_module, "read_file", counting)
-    warm = load_catalog(tree)
+    warm = open_lib(tree)
     assert sorted(parsed) == ["_products/en/acme/acme-x-2.md", "_products/en/acme/acme-x-3.md"]
     monkeypatch.undo()
     assert snapshot(warm) == snapshot(load_catalog(tree, cache=False))
-    index = SearchIndex(warm)
+    index = index_of(warm)
     assert index.search("x-2 mk ii", limit=1).hits[0].review.target_name == "Acme X-2 Mk II"
     assert index.search("x-3", limit=1).hits[0].review.path.endswith("acme-x-3.md")
 
 
 def test_body_search_is_the_same_warm_and_cold(content: Path) -> None:
     queries = ["ldac", "planar magnetic", "body:impedance", "ヘッドホン", "sony", "price<300 tag:headphones"]
-    cold = SearchIndex(load_catalog(content))
+    cold = index_of(open_lib(content))
     expected = {q: [h.review.path for h in cold.search(q).hits] for q in queries}
-    warm = SearchIndex(load_catalog(content))
+    warm = index_of(open_lib(content))
     assert {q: [h.review.path for h in warm.search(q).hits] for q in queries} == expected
     assert any(expected.values())
 
 
 def test_sections_load_lazily_and_survive_a_vanished_cache(content: Path) -> None:
-    load_catalog(content)
-    warm = load_catalog(content)
-    first = warm.reviews[0]
+    open_lib(content)
+    warm = open_lib(content)
+    first = warm.catalog.reviews[0]
     assert isinstance(first, CachedReview)
     warm.store.db.close()  # the cache is gone: bodies are read from the files again
     os.remove(db_path(content))
@@ -104,20 +105,20 @@ def test_sections_load_lazily_and_survive_a_vanished_cache(content: Path) -> Non
 
 
 def test_corrupt_cache_is_rebuilt_with_a_notice(content: Path) -> None:
-    load_catalog(content)
+    open_lib(content)
     path = db_path(content)
     path.write_bytes(b"this is not a database" * 100)
-    catalog = load_catalog(content)
+    catalog = open_lib(content)
     assert len(catalog.notices) == 1 and "rebuilt" in catalog.notices[0]
     assert snapshot(catalog) == snapshot(load_catalog(content, cache=False))
-    assert load_catalog(content).notices == []
+    assert open_lib(content).notices == []
 
 
 def test_cache_from_another_version_is_rebuilt(content: Path) -> None:
-    load_catalog(content)
+    open_lib(content)
     with sqlite3.connect(db_path(content)) as db:
         db.execute("UPDATE meta SET value = 'old' WHERE key = 'parser'")
-    catalog = load_catalog(content)
+    catalog = open_lib(content)
     assert len(catalog.notices) == 1 and "another version" in catalog.notices[0]
     assert snapshot(catalog) == snapshot(load_catalog(content, cache=False))
 
@@ -128,7 +129,7 @@ def test_read_only_cache_folder_falls_back_to_memory(content: Path, tmp_path: Pa
     folder.mkdir()
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
     try:
-        catalog = load_catalog(content, cache=Cache(folder / "index.sqlite3"))
+        catalog = open_lib(content, cache_file=folder / "index.sqlite3")
     finally:
         folder.chmod(stat.S_IRWXU)
     assert len(catalog.notices) == 1 and "memory" in catalog.notices[0]
@@ -138,19 +139,19 @@ def test_read_only_cache_folder_falls_back_to_memory(content: Path, tmp_path: Pa
 def test_unwritable_cache_file_falls_back_to_memory(content: Path, tmp_path: Path) -> None:
     path = tmp_path / "dir-not-file.sqlite3"
     path.mkdir()  # a folder where the cache file should be: cannot be opened as a database
-    catalog = load_catalog(content, cache=Cache(path))
+    catalog = open_lib(content, cache_file=path)
     assert len(catalog.notices) == 1 and "memory" in catalog.notices[0]
     assert catalog.store is None
     assert snapshot(catalog) == snapshot(load_catalog(content, cache=False))
-    assert SearchIndex(catalog).search("ldac").total > 0
+    assert index_of(catalog).search("ldac").total > 0
 
 
 def test_locked_cache_falls_back_to_memory(content: Path) -> None:
-    load_catalog(content)
+    open_lib(content)
     other = sqlite3.connect(db_path(content), isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     try:
-        catalog = load_catalog(content)
+        catalog = open_lib(content)
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -159,10 +160,10 @@ def test_locked_cache_falls_back_to_memory(content: Path) -> None:
 
 
 def test_rebuild_and_clear(content: Path) -> None:
-    load_catalog(content)
+    open_lib(content)
     assert db_path(content).exists()
     before = db_path(content).stat().st_ino
-    rebuilt = load_catalog(content, cache=Cache(rebuild=True))
+    rebuilt = open_lib(content, rebuild=True)
     assert rebuilt.notices == [] and snapshot(rebuilt) == snapshot(load_catalog(content, cache=False))
     assert db_path(content).stat().st_ino != before or db_path(content).stat().st_size > 0
     removed = cache_module.clear()
@@ -172,7 +173,7 @@ def test_rebuild_and_clear(content: Path) -> None:
 
 def test_cache_follows_xdg_cache_home(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
-    load_catalog(content)
+    open_lib(content)
     assert db_path(content).is_relative_to(tmp_path / "elsewhere")
     assert db_path(content).exists()
 
@@ -180,20 +181,20 @@ def test_cache_follows_xdg_cache_home(content: Path, tmp_path: Path, monkeypatch
 def test_a_copied_tree_gets_its_own_cache(content: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(content, copy)
-    load_catalog(content)
+    open_lib(content)
     assert db_path(copy) != db_path(content)
-    assert snapshot(load_catalog(copy)) == snapshot(load_catalog(copy, cache=False))
+    assert snapshot(open_lib(copy)) == snapshot(load_catalog(copy, cache=False))
 
 
 def test_changed_bodies_leave_no_stale_full_text_hits(tree: Path) -> None:
     target = tree / "_products/en/acme/acme-x-1.md"
-    load_catalog(tree)
-    assert SearchIndex(load_catalog(tree)).search("body:sheet").total == 3
+    open_lib(tree)
+    assert index_of(open_lib(tree)).search("body:sheet").total == 3
     for round_ in range(3):  # a few changes (kept as stale rows), then enough for a rebuild
         text = target.read_text(encoding="utf-8").replace("Spec sheet", f"Data page {round_}")
         target.write_text(text.replace(f"Data page {round_ - 1}", f"Data page {round_}"), encoding="utf-8")
         os.utime(target, ns=(10**18 + round_, 10**18 + round_))
-        index = SearchIndex(load_catalog(tree))
+        index = index_of(open_lib(tree))
         assert index.search("body:sheet").total == 2
         assert [h.review.path for h in index.search(f'body:"page {round_}"').hits] == ["_products/en/acme/acme-x-1.md"]
 
@@ -202,11 +203,11 @@ def test_stored_a_chunk_at_a_time(content: Path, monkeypatch: pytest.MonkeyPatch
     from reviewtui.core.store import incremental
 
     monkeypatch.setattr(incremental._Writer, "CHUNK", 3)
-    cold = load_catalog(content)
-    assert all(isinstance(r, CachedReview) for r in cold.reviews)  # bodies dropped once stored
-    warm = load_catalog(content)
+    cold = open_lib(content)
+    assert all(isinstance(r, CachedReview) for r in cold.catalog.reviews)  # bodies dropped once stored
+    warm = open_lib(content)
     assert snapshot(cold) == snapshot(warm) == snapshot(load_catalog(content, cache=False))
-    assert SearchIndex(warm).search("body:helmholtz").total == 1
+    assert index_of(warm).search("body:helmholtz").total == 1
 
 
 def test_deferred_store_shows_first_then_caches(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -215,21 +216,21 @@ def test_deferred_store_shows_first_then_caches(content: Path, monkeypatch: pyte
 
     monkeypatch.setattr(incremental, "DEFER_MIN", 1)
     queries = ["ldac", "planar magnetic", "body:impedance", "ヘッドホン", "sony", "body:helmholtz"]
-    first = load_catalog(content, cache=Cache(defer=True))
-    assert first.store is None and first.later is not None
-    index = SearchIndex(first)
-    plain = SearchIndex(load_catalog(content, cache=False))
+    first = open_lib(content, defer=True)
+    assert first.store is None and not first.stored.is_set()
+    index = index_of(first)
+    plain = index_of(load_catalog(content, cache=False))
     before = {q: [h.review.path for h in plain.search(q).hits] for q in queries}
     assert index.search("").total == plain.search("").total and before["body:helmholtz"] and before["ldac"]
-    assert first.store_later(index) == []
-    assert first.store is not None and first.later is None
+    assert first.finish() == []
+    assert first.store is not None and first.stored.is_set()
     assert index.matcher.fulltext is first.store.fulltext  # the stored full-text index from now on
-    assert first.store_later(index) == []  # once only
+    assert first.finish() == []  # once only
     assert {q: [h.review.path for h in index.search(q).hits] for q in queries} == before
-    warm = load_catalog(content, cache=Cache(defer=True))
-    assert warm.later is None and all(isinstance(r, CachedReview) for r in warm.reviews)
+    warm = open_lib(content, defer=True)
+    assert warm.stored.is_set() and all(isinstance(r, CachedReview) for r in warm.catalog.reviews)
     assert snapshot(warm) == snapshot(first) == snapshot(load_catalog(content, cache=False))
-    warm_index = SearchIndex(warm)
+    warm_index = index_of(warm)
     assert {q: [h.review.path for h in warm_index.search(q).hits] for q in queries} == before
     stored = warm.store.load_index()  # the search data was stored with the files, written in parts
     assert stored is not None and IndexData.loads(stored) == index.data == warm_index.data
@@ -240,12 +241,12 @@ def test_deferred_store_that_is_never_run_leaves_a_cold_cache(content: Path, mon
     from reviewtui.core.store import incremental
 
     monkeypatch.setattr(incremental, "DEFER_MIN", 1)
-    first = load_catalog(content, cache=Cache(defer=True))
-    assert first.later is not None
-    again = load_catalog(content, cache=Cache(defer=True))  # e.g. the app was closed before it ran
-    assert again.later is not None and snapshot(again) == snapshot(first)
-    again.store_later()
-    assert load_catalog(content).later is None
+    first = open_lib(content, defer=True)
+    assert not first.stored.is_set()
+    again = open_lib(content, defer=True)  # e.g. the app was closed before it ran
+    assert not again.stored.is_set() and snapshot(again) == snapshot(first)
+    again.finish()
+    assert open_lib(content, defer=True).stored.is_set()  # nothing left to store
 
 
 def test_deferred_store_keeps_a_memory_full_text_built_meanwhile(
@@ -254,13 +255,13 @@ def test_deferred_store_keeps_a_memory_full_text_built_meanwhile(
     from reviewtui.core.store import incremental
 
     monkeypatch.setattr(incremental, "DEFER_MIN", 1)
-    first = load_catalog(content, cache=Cache(defer=True))
-    index = SearchIndex(first)
+    first = open_lib(content, defer=True)
+    index = index_of(first)
     before = [h.review.path for h in index.search("body:helmholtz").hits]  # builds the memory one
     memory = index.matcher.fulltext
-    first.store_later(index)
+    first.finish()
     assert index.matcher.fulltext is memory and first.store is not None
     assert [h.review.path for h in index.search("body:helmholtz").hits] == before != []
     assert [h.review.path for h in index.search("ldac planar").hits] == [
-        h.review.path for h in SearchIndex(load_catalog(content)).search("ldac planar").hits
+        h.review.path for h in index_of(open_lib(content)).search("ldac planar").hits
     ]

@@ -15,11 +15,13 @@ import pytest
 
 from reviewtui.core.model import Review
 from reviewtui.core.search.engine import SearchIndex
+from reviewtui.core.services.library import Library
 from reviewtui.core.store import workers as parallel
 from reviewtui.core.store.cache import Cache, CachedReview, db_path
 from reviewtui.core.store.files import scan
-from reviewtui.core.store.loader import load_catalog
+from reviewtui.core.store.loader import load, load_catalog
 from tests.core.store.test_cache import snapshot
+from tests.helpers import index_of, open_lib
 
 QUERIES = ["ldac", "planar magnetic", "body:impedance", "ヘッドホン", "sony", "body:helmholtz", "周波数"]
 
@@ -91,19 +93,18 @@ def mixed(tmp_path: Path, content: Path) -> Path:
 
 def test_workers_give_what_the_process_itself_gives(content: Path, workers: list[parallel.Pool]) -> None:
     plain = load_catalog(content, cache=False)
-    cold = load_catalog(content)
+    cold = open_lib(content)
     assert len(workers) == 1 and len(workers[0].workers) == 2  # it really went through two processes
-    assert cold.notices == [] and cold.store is not None and cold.later is None
-    assert all(isinstance(r, CachedReview) for r in cold.reviews)
+    assert cold.notices == [] and cold.store is not None and cold.stored.is_set()
+    assert all(isinstance(r, CachedReview) for r in cold.catalog.reviews)
     assert snapshot(cold) == snapshot(plain)
-    assert len(cold.pieces) == len(cold.reviews)  # the workers made the search data pieces
-    cold_index = SearchIndex(cold)
-    assert cold_index.data == SearchIndex(plain).data and not cold.pieces
-    assert found(cold_index, QUERIES) == found(SearchIndex(plain), QUERIES)
-    warm = load_catalog(content)
+    cold_index = index_of(cold)
+    assert cold_index.data == index_of(plain).data
+    assert found(cold_index, QUERIES) == found(index_of(plain), QUERIES)
+    warm = open_lib(content)
     assert len(workers) == 1  # nothing left to parse
     assert snapshot(warm) == snapshot(plain)
-    assert found(SearchIndex(warm), QUERIES) == found(SearchIndex(plain), QUERIES)
+    assert found(index_of(warm), QUERIES) == found(index_of(plain), QUERIES)
 
 
 def test_the_index_is_built_from_the_packed_heads_without_unpacking_them(
@@ -111,38 +112,40 @@ def test_the_index_is_built_from_the_packed_heads_without_unpacking_them(
 ) -> None:
     """~1 KB per review less at 100k: the build reads the workers' packed heads and leaves the
     reviews' fields packed (only the companies' names are read, for the company index)."""
-    cold = load_catalog(content, cache=Cache(defer=True, heads_first=True))
-    assert workers and cold.pieces
-    index = SearchIndex(cold)
-    assert [r.path for r in cold.reviews if r.kind == "product" and has_slot(r, "tags")] == []
-    assert index.data == SearchIndex(load_catalog(content, cache=False)).data
-    assert cold.store_later(index) == []
+    loaded = load(content, cache=Cache(defer=True, heads_first=True))
+    assert workers and len(loaded.pieces) == len(loaded.catalog.reviews)  # the workers made the search data
+    cold = Library(loaded)
+    index = cold.index
+    assert not loaded.pieces  # the build took them
+    assert [r.path for r in cold.catalog.reviews if r.kind == "product" and has_slot(r, "tags")] == []
+    assert index.data == index_of(load_catalog(content, cache=False)).data
+    assert cold.finish() == []
 
 
 def test_bad_files_are_the_same_problems_from_workers(mixed: Path, workers: list[parallel.Pool]) -> None:
     plain = load_catalog(mixed, cache=False)
     assert plain.errors and plain.warnings
-    cold = load_catalog(mixed)
+    cold = open_lib(mixed)
     assert workers and cold.notices == []
     assert snapshot(cold) == snapshot(plain)
-    assert snapshot(load_catalog(mixed)) == snapshot(plain)
+    assert snapshot(open_lib(mixed)) == snapshot(plain)
 
 
 def test_deferred_first_results_then_body_search_stores_them(content: Path, workers: list[parallel.Pool]) -> None:
     """The app's cold start: the list from the workers' answers; the first body query waits for
     the bodies to be stored (running the store itself when nobody has yet)."""
-    expected = found(SearchIndex(load_catalog(content, cache=False)), QUERIES)
-    first = load_catalog(content, cache=Cache(defer=True))
-    assert first.store is None and first.later is not None and first.bodies_pending
-    index = SearchIndex(first)
+    expected = found(index_of(load_catalog(content, cache=False)), QUERIES)
+    first = open_lib(content, defer=True)
+    assert first.store is None and not first.stored.is_set() and first.bodies_pending
+    index = index_of(first)
     assert index.search("sony").total == len(expected["sony"])
     assert found(index, ["body:helmholtz"]) == {"body:helmholtz": expected["body:helmholtz"]}
-    assert first.later is None and first.store is not None and not first.bodies_pending
+    assert first.stored.is_set() and first.store is not None and not first.bodies_pending
     assert index.matcher.fulltext is first.store.fulltext
-    assert first.store_later(index) == []  # once only
+    assert first.finish() == []  # once only
     assert found(index, QUERIES) == expected
-    warm = load_catalog(content, cache=Cache(defer=True))
-    assert warm.later is None and warm.store is not None and warm.store.load_index() is not None
+    warm = open_lib(content, defer=True)
+    assert warm.stored.is_set() and warm.store is not None and warm.store.load_index() is not None
 
 
 def front_matter_end(path: Path) -> int:
@@ -160,34 +163,34 @@ def test_heads_first_lists_the_same_reviews_and_adds_the_body_problems_when_stor
     plain = load_catalog(mixed, cache=False)
     body_only = [p for p in plain.warnings if p.line is not None and 0 < front_matter_end(mixed / p.path) < p.line]
     assert len(body_only) >= 5  # the hostile files include bodies with bad sections
-    first = load_catalog(mixed, cache=Cache(defer=True, heads_first=True))
+    first = open_lib(mixed, heads_first=True)
     assert len(workers) == 1 and len(workers[0].workers) == 2 and first.bodies_pending
-    assert [r.path for r in first.reviews] == [r.path for r in plain.reviews]
+    assert [r.path for r in first.catalog.reviews] == [r.path for r in plain.reviews]
     heads = [dataclasses.replace(r, sections=(), references=()) for r in plain.reviews]
-    assert [dataclasses.asdict(dataclasses.replace(r, sections=(), references=())) for r in first.reviews] == [
+    assert [dataclasses.asdict(dataclasses.replace(r, sections=(), references=())) for r in first.catalog.reviews] == [
         dataclasses.asdict(r) for r in heads
     ]  # (a review's body is read from its file while the cache has none yet)
-    assert plain.errors == first.errors  # only the front matter drops a file
-    before = set(first.problems)
+    assert plain.errors == first.catalog.errors  # only the front matter drops a file
+    before = set(first.catalog.problems)
     assert before < set(plain.problems) and not before & set(body_only)
-    index = SearchIndex(first)
-    assert first.store_later(index) == [] and workers[0].updates
+    index = index_of(first)
+    assert first.finish() == [] and workers[0].updates
     assert snapshot(first) == snapshot(plain)
-    assert found(index, QUERIES) == found(SearchIndex(plain), QUERIES)
-    assert snapshot(load_catalog(mixed, cache=Cache(defer=True, heads_first=True))) == snapshot(plain)
+    assert found(index, QUERIES) == found(index_of(plain), QUERIES)
+    assert snapshot(open_lib(mixed, heads_first=True)) == snapshot(plain)
 
 
 def test_a_load_that_waits_for_the_store_gets_the_body_problems_too(mixed: Path, workers: list[parallel.Pool]) -> None:
     """`heads_first` without `defer` (nothing shown before the store) is the plain load."""
     plain = load_catalog(mixed, cache=False)
-    assert snapshot(load_catalog(mixed, cache=Cache(heads_first=True))) == snapshot(plain)
+    assert snapshot(open_lib(mixed)) == snapshot(plain)
     assert workers and not workers[0].updates
 
 
 def test_changed_and_new_files_replace_their_rows(tmp_path: Path, content: Path, workers: list[parallel.Pool]) -> None:
     root = tmp_path / "tree"
     shutil.copytree(content, root)
-    load_catalog(root)
+    open_lib(root)
     changed = root / "_products/en/sennheiser/sennheiser-hd-600.md"
     text = changed.read_text(encoding="utf-8")
     changed.write_text(text.replace("## Overview\n", "## Overview\nQuokkabeat was here.\n", 1), encoding="utf-8")
@@ -196,10 +199,10 @@ def test_changed_and_new_files_replace_their_rows(tmp_path: Path, content: Path,
         copy = root / f"_products/en/sennheiser/copy-{n}.md"
         copy.write_text(text.replace("ref: sennheiser-hd-600", f"ref: copy-{n}"), encoding="utf-8")
     (root / "_products/en/sony/sony-wh-1000xm5.md").unlink()
-    again = load_catalog(root)
+    again = open_lib(root)
     assert len(workers) == 2 and again.notices == []
     assert snapshot(again) == snapshot(load_catalog(root, cache=False))
-    index = SearchIndex(again)
+    index = index_of(again)
     assert [h.review.path for h in index.search("body:quokkabeat").hits] == [
         "_products/en/sennheiser/sennheiser-hd-600.md"
     ]
@@ -220,16 +223,16 @@ def test_a_worker_that_dies_leaves_its_files_to_the_process(
         return pool
 
     monkeypatch.setattr(parallel, "start", start_and_kill_one)
-    cold = load_catalog(content)
+    cold = open_lib(content)
     assert snapshot(cold) == snapshot(load_catalog(content, cache=False))
     if cold.notices:  # it died after answering for some files: they are not in the cache
         assert cold.store is None and "incomplete" in cold.notices[0]
     else:  # it died first: this process parsed and stored its share
         assert cold.store is not None
-        warm = load_catalog(content)
-        assert warm.later is None and all(isinstance(r, CachedReview) for r in warm.reviews)
-    expected = found(SearchIndex(load_catalog(content, cache=False)), QUERIES)
-    assert found(SearchIndex(cold), QUERIES) == expected
+        warm = open_lib(content)
+        assert warm.stored.is_set() and all(isinstance(r, CachedReview) for r in warm.catalog.reviews)
+    expected = found(index_of(load_catalog(content, cache=False)), QUERIES)
+    assert found(index_of(cold), QUERIES) == expected
 
 
 def test_a_stopped_load_stops_its_workers(content: Path, workers: list[parallel.Pool]) -> None:
@@ -244,8 +247,8 @@ def test_workers_still_store_their_files_when_the_app_quits_before_them(
     written before they find nobody listening, so the next start has nothing to parse."""
     monkeypatch.setattr(parallel, "WRITE_ROWS", 10_000)  # one write, at the very end
     content = copies(content, tmp_path / "many", 20)  # bodies enough to outlast the closing
-    first = load_catalog(content, cache=Cache(defer=True, heads_first=True))
-    assert first.later is not None and len(workers) == 1
+    first = open_lib(content, heads_first=True)
+    assert not first.stored.is_set() and len(workers) == 1
     for worker in workers[0].workers:  # as when the app's process ends
         workers[0]._close(worker)
     for worker in workers[0].workers:
@@ -253,7 +256,7 @@ def test_workers_still_store_their_files_when_the_app_quits_before_them(
     with sqlite3.connect(db_path(content)) as db:
         (files,) = db.execute("SELECT count(*) FROM files").fetchone()
         (bodies,) = db.execute("SELECT count(*) FROM bodies").fetchone()
-    assert files == first.files and bodies == len(first.reviews)
+    assert files == first.catalog.files and bodies == len(first.catalog.reviews)
 
 
 def test_jobs_follow_the_files_and_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -294,15 +297,15 @@ def ended(procs: list[parallel.Process]) -> bool:
 def test_workers_started_before_the_scan_do_the_parsing(
     content: Path, workers: list[parallel.Pool], early: list[parallel.Process]
 ) -> None:
-    cold = load_catalog(content)
+    cold = open_lib(content)
     assert len(early) == 2 and [w.proc for w in workers[0].workers] == early  # no third process
     assert snapshot(cold) == snapshot(load_catalog(content, cache=False))
-    load_catalog(content)
+    open_lib(content)
     assert len(early) == 2  # a warm start starts none
 
 
 def test_workers_started_early_but_not_needed_go_away(content: Path, early: list[parallel.Process]) -> None:
-    cold = load_catalog(content)  # 89 files: parsed in the process itself
+    cold = open_lib(content)  # 89 files: parsed in the process itself
     assert len(early) == 2 and ended(early)
     assert snapshot(cold) == snapshot(load_catalog(content, cache=False))
 
@@ -338,21 +341,6 @@ def test_the_cli_gives_the_same_answers_with_workers(
     assert run("2", "validate", "--json", str(root)) == run("1", "validate", "--json", str(root))
 
 
-def test_workers_started_at_program_start_are_handed_over_once(
-    content: Path, workers: list[parallel.Pool], early: list[parallel.Process]
-) -> None:
-    from reviewtui.core.store.cache import db_path
-
-    parallel.start_early(content, db_path(content))
-    assert len(early) == 2 and parallel.take_early(content.parent) == []  # only for its own folder
-    cold = load_catalog(content)
-    assert [w.proc for w in workers[0].workers] == early and len(early) == 2
-    assert parallel.take_early(content) == []
-    assert snapshot(cold) == snapshot(load_catalog(content, cache=False))
-    parallel.start_early(content, db_path(content))  # the cache is there now: nothing to start
-    assert len(early) == 2
-
-
 def shard_files(root: Path) -> list[Path]:
     path = db_path(root)
     return sorted(path.parent.glob(f"{path.name}.fts*"))
@@ -366,10 +354,10 @@ def test_each_worker_writes_its_own_full_text_shard(
 
     root = tmp_path / "tree"
     shutil.copytree(content, root)
-    expected = found(SearchIndex(load_catalog(root, cache=False)), QUERIES)
-    load_catalog(root)
+    expected = found(index_of(load_catalog(root, cache=False)), QUERIES)
+    open_lib(root)
     assert len(shard_files(root)) == 2  # one per worker
-    assert found(SearchIndex(load_catalog(root)), QUERIES) == expected
+    assert found(index_of(open_lib(root)), QUERIES) == expected
     monkeypatch.setattr(cache_module, "MAX_SHARDS", 5)
     from reviewtui.core.store import incremental
 
@@ -382,15 +370,15 @@ def test_each_worker_writes_its_own_full_text_shard(
             extra.write_text(text.replace("ref: sennheiser-hd-600", f"ref: extra-{round_}-{n}"), encoding="utf-8")
         target.write_text(text + f"\nWombat{round_}\n", encoding="utf-8")
         os.utime(target, ns=(10**18 + round_, 10**18 + round_))
-        catalog = load_catalog(root)
+        catalog = open_lib(root)
         assert workers[-1] is not workers[0] and len(workers[-1].workers) == 2
-        index = SearchIndex(catalog)
-        assert all(f"_products/en/sennheiser/extra-{round_}-{n}.md" in catalog.by_path for n in range(2))
+        index = index_of(catalog)
+        assert all(f"_products/en/sennheiser/extra-{round_}-{n}.md" in catalog.catalog.by_path for n in range(2))
         hits = [h.review.path for h in index.search(f"body:wombat{round_}").hits]
         assert hits == [target.relative_to(root).as_posix()]
         assert index.search(f"body:wombat{round_ - 1}").total == 0  # the old text left no hit
         assert len(shard_files(root)) == (4 if round_ == 0 else 0)  # then 6 > 5: folded into the cache file
-        assert found(SearchIndex(load_catalog(root)), ["body:helmholtz", "ldac"]) == {
+        assert found(index_of(open_lib(root)), ["body:helmholtz", "ldac"]) == {
             q: expected[q] for q in ["body:helmholtz", "ldac"]
         }
     forget(root)
@@ -402,13 +390,13 @@ def test_a_missing_shard_is_made_good_from_the_stored_bodies(
 ) -> None:
     root = tmp_path / "tree"
     shutil.copytree(content, root)
-    expected = found(SearchIndex(load_catalog(root, cache=False)), QUERIES)
-    load_catalog(root)
+    expected = found(index_of(load_catalog(root, cache=False)), QUERIES)
+    open_lib(root)
     shard_files(root)[0].unlink()
-    warm = load_catalog(root)
-    assert warm.later is None and shard_files(root) == []  # the index went back into the cache file
-    assert found(SearchIndex(warm), QUERIES) == expected
-    assert found(SearchIndex(load_catalog(root)), QUERIES) == expected
+    warm = open_lib(root)
+    assert warm.stored.is_set() and shard_files(root) == []  # the index went back into the cache file
+    assert found(index_of(warm), QUERIES) == expected
+    assert found(index_of(open_lib(root)), QUERIES) == expected
 
 
 def test_a_large_cold_catalog_goes_back_to_packed_heads_after_indexing(
@@ -417,12 +405,12 @@ def test_a_large_cold_catalog_goes_back_to_packed_heads_after_indexing(
     from reviewtui.core.search import engine as search
 
     monkeypatch.setattr(search, "REPACK_FROM", 1)
-    cold = load_catalog(content)
-    index = SearchIndex(cold)
-    assert all(r._head is not None for r in cold.reviews)  # type: ignore[attr-defined]
-    assert not any(has_slot(r, "title") for r in cold.reviews)
+    cold = open_lib(content)
+    index = index_of(cold)
+    assert all(r._head is not None for r in cold.catalog.reviews)  # type: ignore[attr-defined]
+    assert not any(has_slot(r, "title") for r in cold.catalog.reviews)
     assert snapshot(cold) == snapshot(load_catalog(content, cache=False))  # unpacked again when read
-    assert found(index, QUERIES) == found(SearchIndex(load_catalog(content, cache=False)), QUERIES)
+    assert found(index, QUERIES) == found(index_of(load_catalog(content, cache=False)), QUERIES)
 
 
 def run_worker(

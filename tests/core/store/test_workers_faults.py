@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from reviewtui.core.search.engine import SearchIndex
 from reviewtui.core.store import workers as parallel
-from reviewtui.core.store.cache import Cache, db_path
+from reviewtui.core.store.cache import db_path
 from reviewtui.core.store.loader import load_catalog
 from tests.core.store.test_cache import snapshot
 from tests.core.store.test_workers import QUERIES, found, stop_after, workers  # noqa: F401  (a fixture)
+from tests.helpers import index_of, open_lib
 
 
 def test_workers_left_to_finish_alone_leave_a_cache_that_finds_their_bodies(
@@ -28,14 +28,14 @@ def test_workers_left_to_finish_alone_leave_a_cache_that_finds_their_bodies(
     root = tmp_path / "tree"
     shutil.copytree(content, root)
     plain = load_catalog(root, cache=False)
-    expected = found(SearchIndex(plain), QUERIES)
-    first = load_catalog(root, cache=Cache(defer=True))
-    assert first.later is not None and workers
+    expected = found(index_of(plain), QUERIES)
+    first = open_lib(root, defer=True)
+    assert not first.stored.is_set() and workers
     for worker in workers[0].workers:  # never `store_later`: the workers end on their own
         worker.proc.wait(timeout=60)
-    warm = load_catalog(root)
+    warm = open_lib(root)
     assert snapshot(warm) == snapshot(plain)
-    assert found(SearchIndex(warm), QUERIES) == expected
+    assert found(index_of(warm), QUERIES) == expected
 
 
 @pytest.mark.parametrize("value", ["0", "abc", "-3", "", " 2", "²"])
@@ -59,22 +59,22 @@ def test_shards_left_by_many_unfinished_loads_are_folded_not_attached(
     root = tmp_path / "tree"
     shutil.copytree(content, root)
     plain = load_catalog(root, cache=False)
-    expected = found(SearchIndex(plain), QUERIES)
+    expected = found(index_of(plain), QUERIES)
     for round_ in range(2):
         for path in root.rglob("*.md"):  # every file changed: parsed again, by six workers
             os.utime(path, ns=(10**18 + round_, 10**18 + round_))
-        first = load_catalog(root, cache=Cache(defer=True))
-        assert first.later is not None and len(workers[-1].workers) == 6
+        first = open_lib(root, defer=True)
+        assert not first.stored.is_set() and len(workers[-1].workers) == 6
         for worker in workers[-1].workers:
             worker.proc.wait(timeout=60)
         del first  # dropped, never stored (its lock on the cache goes with it)
     with sqlite3.connect(db_path(root)) as db:
         (listed,) = db.execute("SELECT value FROM meta WHERE key = 'shards'").fetchone()
     assert len(listed.split(",")) == 12
-    warm = load_catalog(root)
+    warm = open_lib(root)
     assert warm.notices == [] and snapshot(warm) == snapshot(plain)
-    assert found(SearchIndex(warm), QUERIES) == expected
-    assert found(SearchIndex(load_catalog(root)), QUERIES) == expected
+    assert found(index_of(warm), QUERIES) == expected
+    assert found(index_of(open_lib(root)), QUERIES) == expected
 
 
 def test_ids_handed_to_workers_are_never_handed_out_again(
@@ -103,14 +103,14 @@ def test_a_cold_load_on_many_cpus_keeps_its_shards(
     import sqlite3
 
     monkeypatch.setenv("REVIEWTUI_JOBS", str(parallel.MAX_JOBS))
-    expected = found(SearchIndex(load_catalog(content, cache=False)), QUERIES)
-    cold = load_catalog(content)
+    expected = found(index_of(load_catalog(content, cache=False)), QUERIES)
+    cold = open_lib(content)
     assert len(workers[0].workers) == parallel.MAX_JOBS and cold.notices == []
     path = db_path(content)
     assert len(list(path.parent.glob(f"{path.name}.fts*"))) == parallel.MAX_JOBS
     assert sqlite3.connect(":memory:").getlimit(sqlite3.SQLITE_LIMIT_ATTACHED) > parallel.MAX_JOBS
-    assert found(SearchIndex(cold), QUERIES) == expected
-    assert found(SearchIndex(load_catalog(content)), QUERIES) == expected
+    assert found(index_of(cold), QUERIES) == expected
+    assert found(index_of(open_lib(content)), QUERIES) == expected
 
 
 def test_a_cache_folder_whose_name_is_not_utf8(
@@ -123,12 +123,12 @@ def test_a_cache_folder_whose_name_is_not_utf8(
     import os
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / os.fsdecode(b"cache \xff\xfe 'q\"\n")))
-    expected = found(SearchIndex(load_catalog(content, cache=False)), QUERIES)
-    cold = load_catalog(content)
+    expected = found(index_of(load_catalog(content, cache=False)), QUERIES)
+    cold = open_lib(content)
     assert workers and cold.notices == [] and cold.store is not None
     assert len(cold.store.fulltext.schemas) == 3  # the cache file and two shards
-    assert found(SearchIndex(cold), QUERIES) == expected
-    assert found(SearchIndex(load_catalog(content)), QUERIES) == expected
+    assert found(index_of(cold), QUERIES) == expected
+    assert found(index_of(open_lib(content)), QUERIES) == expected
 
 
 def test_a_second_process_does_not_fill_a_cache_another_is_filling(
@@ -148,13 +148,13 @@ def test_a_second_process_does_not_fill_a_cache_another_is_filling(
     holder = os.open(f"{db_path(root)}.lock", os.O_RDWR | os.O_CREAT)
     fcntl.flock(holder, fcntl.LOCK_EX)
     try:
-        second = load_catalog(root)
+        second = open_lib(root)
         assert workers == [] and second.store is None
         assert second.notices and "Another reviewtui" in second.notices[0]
         assert snapshot(second) == snapshot(plain)
-        assert found(SearchIndex(second), QUERIES) == found(SearchIndex(plain), QUERIES)
+        assert found(index_of(second), QUERIES) == found(index_of(plain), QUERIES)
     finally:
         os.close(holder)
-    first = load_catalog(root)  # the lock is free again: this one fills the cache
+    first = open_lib(root)  # the lock is free again: this one fills the cache
     assert len(workers) == 1 and first.notices == [] and first.store is not None
-    assert snapshot(load_catalog(root)) == snapshot(plain)
+    assert snapshot(open_lib(root)) == snapshot(plain)
