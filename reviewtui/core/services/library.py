@@ -15,8 +15,9 @@ from pathlib import Path
 from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Problem
 from reviewtui.core.search.engine import SearchIndex, Sources
-from reviewtui.core.store.cache import Cache, Store, columns_of, repack
+from reviewtui.core.store.cache import Cache, Store
 from reviewtui.core.store.loader import Loaded, load
+from reviewtui.core.store.rows import columns_of, repack
 
 #: Called with (files done, files in all) while loading.
 Progress = Callable[[int, int], None]

@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reviewtui.core.index.fulltext import FTS_SCHEMA, FTS_TABLE, FullText, tune_for_bulk
-from reviewtui.core.model import Price, Problem, Rating, Reference, Review, Section
+from reviewtui.core.index.fulltext import FTS_SCHEMA, FullText, tune_for_bulk
+from reviewtui.core.model import Reference, Review, Section
 from reviewtui.core.paths import cache_dir
+from reviewtui.core.store.rows import fill_heads, head_of, placeholder_head, sections_from, waiting_heads
 
 SCHEMA_VERSION = 3
-_PARSER_MODULES = ("parse", "frontmatter", "sections", "decode", "model", "text", "fulltext", "cache")
+#: Besides every module of `core/format/`: the code whose changes make stored rows stale.
+_PARSER_MODULES = ("model.py", "text.py", "index/fulltext.py", "store/cache.py", "store/rows.py")
 
 
 try:  # hashlib loads OpenSSL (2.5 ms); the digest is the same
@@ -49,10 +51,15 @@ def db_path(root: Path) -> Path:
 def parser_fingerprint() -> str:
     """Changes whenever the code that turns files into reviews changes: cached rows from other code are stale."""
     digest = sha1(f"schema {SCHEMA_VERSION}".encode())
-    here = Path(__file__).resolve().parent
-    for name in _PARSER_MODULES:
+    core = Path(__file__).resolve().parent.parent
+    try:
+        formats = sorted(n for n in os.listdir(core / "format") if n.endswith(".py"))
+    except OSError:
+        formats = []
+    names = [f"format/{name}" for name in formats] + list(_PARSER_MODULES)
+    for name in names:
         try:
-            digest.update((here / f"{name}.py").read_bytes())
+            digest.update((core / name).read_bytes())
         except OSError:
             digest.update(name.encode())
     return digest.hexdigest()
@@ -89,189 +96,11 @@ class Cache:
 
 def forget(root: Path) -> None:
     """Remove the cached index of one collection (the next load rebuilds it)."""
-    _remove(db_path(root))
+    remove_file(db_path(root))
 
 
 class CacheUnusable(Exception):
     """The cache cannot be used this time; the message is the one-line notice."""
-
-
-# ----------------------------------------------------------------------------- rows <-> reviews
-
-_SLOT = {name: Review.__dict__[name] for name in Review.__dataclass_fields__}
-_SECTIONS = _SLOT["sections"]
-_REFERENCES = _SLOT["references"]
-
-
-def head_of(review: Review) -> bytes:
-    price = (review.price.amount, review.price.currency) if review.price else None
-    return marshal.dumps(
-        (
-            review.kind,
-            review.lang,
-            review.ref,
-            review.company_id,
-            review.title,
-            review.target_name,
-            review.date,
-            (review.rating.overall, *review.rating.criteria),
-            price,
-            review.summary,
-            review.tags,
-            review.permalink,
-        )
-    )
-
-
-def body_of(review: Review) -> bytes:
-    return marshal.dumps(
-        (
-            tuple((s.heading, s.key, s.score, s.text, s.line) for s in review.sections),
-            tuple((r.number, r.text, r.url) for r in review.references),
-        )
-    )
-
-
-def problems_blob(problems: list[Problem]) -> bytes | None:
-    return marshal.dumps(tuple((p.line, p.severity, p.message) for p in problems)) if problems else None
-
-
-def _frozen(cls: type, *values: Any) -> Any:
-    """A frozen slots dataclass without its __init__ (which sets each field the slow way)."""
-    obj = object.__new__(cls)
-    for name, value in zip(cls.__dataclass_fields__, values, strict=True):
-        cls.__dict__[name].__set__(obj, value)
-    return obj
-
-
-def sections_from(blob: bytes) -> tuple[tuple[Section, ...], tuple[Reference, ...]]:
-    sections, references = marshal.loads(blob)
-    return (
-        tuple(_frozen(Section, *s) for s in sections),
-        tuple(_frozen(Reference, *r) for r in references),
-    )
-
-
-_HEAD_FIELDS = ("title", "target_name", "date", "rating", "price", "summary", "tags", "permalink")
-_BODY_FIELDS = ("sections", "references")
-
-
-def _lazy(name: str, load: str) -> property:
-    """A property over Review's slot `name` that fills the slot on first read (via method `load`)."""
-    slot = _SLOT[name]
-
-    def get(self: CachedReview) -> Any:
-        try:
-            return slot.__get__(self)
-        except AttributeError:
-            getattr(self, load)()
-            return slot.__get__(self)
-
-    def put(self: CachedReview, value: Any) -> None:  # dataclasses.replace and __init__ set fields
-        slot.__set__(self, value)
-
-    return property(get, put, doc=f"Review.{name}, read from the cache on first use.")
-
-
-class CachedReview(Review):
-    """A Review made from a cache row in well under a microsecond: path, kind, lang, ref and
-    company_id are set; the other fields are unpacked on first read, the body (sections and
-    references) is read from the cache file on first read. It equals, hashes and prints like the
-    Review it stands for (compare with `dataclasses.astuple`, as `==` also compares classes)."""
-
-    __slots__ = ("_head", "_body")
-
-    def _load_head(self) -> None:
-        head = self._head
-        if head is None:
-            store, rowid = self._body
-            head = store.head(rowid, self.path)
-        title, target, date, rating, price, summary, tags, permalink = marshal.loads(head)[4:]
-        values = (
-            title,
-            target,
-            date,
-            _frozen(Rating, rating[0], tuple(rating[1:])),
-            _frozen(Price, *price) if price is not None else None,
-            summary,
-            tags,
-            permalink,
-        )
-        for name, value in zip(_HEAD_FIELDS, values, strict=True):
-            _SLOT[name].__set__(self, value)
-
-    def _load_body(self) -> None:
-        store, rowid = self._body
-        sections, references = store.body(rowid, self.path)
-        _SECTIONS.__set__(self, sections)
-        _REFERENCES.__set__(self, references)
-
-
-for _name in _HEAD_FIELDS:
-    setattr(CachedReview, _name, _lazy(_name, "_load_head"))
-for _name in _BODY_FIELDS:
-    setattr(CachedReview, _name, _lazy(_name, "_load_body"))
-
-_SET_PATH, _SET_KIND, _SET_LANG, _SET_REF, _SET_COMPANY = (
-    _SLOT[name].__set__ for name in ("path", "kind", "lang", "ref", "company_id")
-)
-_SET_HEAD = CachedReview._head.__set__  # type: ignore[attr-defined]
-_SET_BODY = CachedReview._body.__set__  # type: ignore[attr-defined]
-
-
-_HEAD_SLOTS = tuple(_SLOT[name] for name in _HEAD_FIELDS)
-
-
-def repack(reviews: list[Review]) -> None:
-    """Drop the unpacked front-matter fields of cached reviews that keep their packed head: they
-    are unpacked again on first read (~1 KB less per review)."""
-    for review in reviews:
-        if isinstance(review, CachedReview) and review._head is not None:
-            for slot in _HEAD_SLOTS:
-                with contextlib.suppress(AttributeError):
-                    slot.__delete__(review)
-
-
-def columns_of(review: Review) -> tuple[tuple[str, ...], float | None, tuple[float, ...], str | None]:
-    """`searchdata.columns_of`, read from a cached review's packed head when it has one, without
-    unpacking its fields into it: an index build reads every review once, and a cold load of
-    100k reviews would otherwise keep ~100 MB of unpacked fields until `repack`."""
-    head = review._head if isinstance(review, CachedReview) else None
-    if head is None:
-        from reviewtui.core.index import searchdata
-
-        return searchdata.columns_of(review)
-    values = marshal.loads(head)
-    price = values[8]
-    if len(_SCORES) > 4096:  # odd files with scores of many digits: sharing stays bounded
-        _SCORES.clear()
-    share = _SCORES.setdefault  # a few dozen distinct scores, 600k float objects at 100k otherwise
-    rating = tuple([share(score, score) for score in values[7]])
-    return values[10], price[0] if price is not None else None, rating, values[6]
-
-
-_SCORES: dict[float, float] = {}
-
-
-def review_from(row: tuple[Any, ...], store: Store, head: bytes | None = None) -> CachedReview:
-    """A review from a `files` row (path, id, kind, lang, ref, company_id, ...); its other fields
-    are read from `head` (or from the cache file, when None) on first use."""
-    path, rowid, kind, lang, ref, company_id = row[:6]
-    review = object.__new__(CachedReview)
-    _SET_PATH(review, path)
-    _SET_KIND(review, kind)
-    _SET_LANG(review, lang)
-    _SET_REF(review, ref)
-    _SET_COMPANY(review, company_id)
-    _SET_HEAD(review, head)
-    _SET_BODY(review, (store, rowid))
-    return review
-
-
-def problems_from(path: str, blob: bytes | None) -> list[Problem]:
-    if not blob:
-        return []
-    return [_frozen(Problem, path, line, severity, message) for line, severity, message in marshal.loads(blob)]
 
 
 # ----------------------------------------------------------------------------- the store
@@ -317,23 +146,19 @@ class Store:
             pass
         review = self._reparse(path)
         if review is None:  # the file went bad since: show what can be shown rather than fail
-            return marshal.dumps(("", "", "", "", path, path, None, (0.0, 0.0, 0.0, 0.0, 0.0, 0.0), None, "", (), ""))
+            return placeholder_head(path)
         return head_of(review)
 
     def prefetch_heads(self, reviews: list[Review]) -> None:
         """Unpack the fields of many cached reviews with one query (tag counts, a full sort)."""
-        waiting = {r._body[1]: r for r in reviews if isinstance(r, CachedReview) and r._head is None}
-        if not waiting:
+        if not waiting_heads(reviews):
             return
         try:
             with self.lock:
                 rows = self.db.execute("SELECT id, head FROM files WHERE head IS NOT NULL").fetchall()
         except sqlite3.Error:
             return
-        for rowid, head in rows:
-            review = waiting.get(rowid)
-            if review is not None:
-                _SET_HEAD(review, head)
+        fill_heads(reviews, dict(rows))
 
     def _reparse(self, path: str) -> Review | None:
         from reviewtui.core.store.files import FileEntry, read_file
@@ -393,29 +218,12 @@ _SCHEMA = (
 )
 
 
-def insert_rows(db: sqlite3.Connection, rows: list[tuple[Any, ...]], texts: list[tuple[int, str]]) -> None:
-    """Insert file rows (id, path, mtime, size, kind, lang, ref, company_id, head, problems, body, cjk),
-    the bodies in their own table, and (rowid, text) into the full-text index."""
-    insert_files(db, rows)
-    db.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", texts)
-
-
-def insert_files(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
-    """The file rows and bodies of `insert_rows`, without the full-text entries."""
-    db.executemany(
-        "INSERT INTO files (id, path, mtime, size, kind, lang, ref, company_id, head, problems, cjk) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [row[:10] + row[11:] for row in rows],
-    )
-    db.executemany("INSERT INTO bodies (id, body) VALUES (?, ?)", [(row[0], row[10]) for row in rows if row[10]])
-
-
 def open_db(path: Path, *, rebuild: bool = False) -> tuple[sqlite3.Connection, str | None]:
     """Open (creating or rebuilding as needed) a cache file. Returns it and a notice, if any.
     Raises CacheUnusable when the cache cannot be used at all."""
     notice = None
     if rebuild:
-        _remove(path)
+        remove_file(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -426,7 +234,7 @@ def open_db(path: Path, *, rebuild: bool = False) -> tuple[sqlite3.Connection, s
             stale = _stale(db)
             if stale is not None:
                 db.close()
-                _remove(path)
+                remove_file(path)
                 notice = stale
                 continue
             return db, notice
@@ -438,12 +246,12 @@ def open_db(path: Path, *, rebuild: bool = False) -> tuple[sqlite3.Connection, s
                 raise CacheUnusable(f"the index cache {path} cannot be written ({text})") from None
             if attempt == 2:
                 raise CacheUnusable(f"the index cache {path} cannot be used ({text})") from None
-            _remove(path)
+            remove_file(path)
             notice = "The index cache was unreadable; it is being rebuilt."
         except sqlite3.DatabaseError:
             if attempt == 2:
                 raise CacheUnusable(f"the index cache {path} is damaged and could not be replaced") from None
-            _remove(path)
+            remove_file(path)
             notice = "The index cache was damaged; it is being rebuilt."
     raise CacheUnusable(f"the index cache {path} cannot be used")  # pragma: no cover
 
@@ -527,7 +335,7 @@ def remove_shards(path: Path, numbers: list[int] | None = None) -> None:
                 os.remove(f"{shard_path(path, number)}{suffix}")
 
 
-def _remove(path: Path) -> None:
+def remove_file(path: Path) -> None:
     for suffix in ("", "-journal", "-wal", "-shm"):
         with contextlib.suppress(OSError):
             os.remove(f"{path}{suffix}")
@@ -537,12 +345,12 @@ def _remove(path: Path) -> None:
 __all__ = [
     "Cache",
     "CacheUnusable",
-    "CachedReview",
     "Store",
     "clear",
     "db_path",
     "forget",
     "index_dir",
     "open_db",
+    "remove_file",
     "shard_path",
 ]

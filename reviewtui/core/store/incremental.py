@@ -18,23 +18,29 @@ from reviewtui.core.model import ParseResult, Problem, Review
 from reviewtui.core.store.cache import (
     MAX_SHARDS,
     Cache,
-    CachedReview,
     CacheUnusable,
     Store,
-    _remove,
-    body_of,
     db_path,
-    head_of,
-    insert_rows,
     open_db,
-    problems_blob,
-    problems_from,
+    remove_file,
     remove_shards,
     reserve_ids,
-    review_from,
     sha1,
     shard_path,
     shards_of,
+)
+from reviewtui.core.store.rows import (
+    CachedReview,
+    KnownRow,
+    body_of,
+    dropped_row,
+    file_row,
+    head_of,
+    insert_rows,
+    known_rows,
+    problems_blob,
+    problems_from,
+    review_from,
 )
 
 if TYPE_CHECKING:
@@ -93,12 +99,7 @@ def _load_cached(
         db, notice = open_db(path, rebuild=options.rebuild)
         if notice:
             notices.append(notice)
-        rows = {
-            row[0]: row
-            for row in db.execute(
-                "SELECT path, id, kind, lang, ref, company_id, head IS NOT NULL, mtime, size, problems FROM files"
-            )
-        }
+        rows = known_rows(db)
     except CacheUnusable as exc:
         notices.append(f"The index cache cannot be used: {exc}; working from memory this time.")
         db, rows = None, {}
@@ -109,7 +110,7 @@ def _load_cached(
     store = Store(db, root, path=path) if db is not None else None
     writer = _Writer(store) if store is not None else None
     get = rows.get
-    fresh = [e for e in found.files if (r := get(e.rel)) is None or r[7] != e.mtime_ns or r[8] != e.size]
+    fresh = [e for e in found.files if (r := get(e.rel)) is None or r.mtime != e.mtime_ns or r.size != e.size]
     if writer is not None and store is not None and fresh:
         from reviewtui.core.store import workers as parallel  # a warm start never needs it
 
@@ -130,14 +131,14 @@ def _load_cached(
         if (
             row is not None
             and store is not None
-            and (row[7], row[8]) == (entry.mtime_ns, entry.size)
+            and (row.mtime, row.size) == (entry.mtime_ns, entry.size)
             and _reuse(entry.rel, row, store, reviews, problems)
         ):
             continue
         result = _parsed(read_file(entry), reviews, problems)
         if writer is not None:
             if row is not None:
-                writer.delete([row[1]])
+                writer.delete([row.id])
             writer.add(entry, result, len(reviews) - 1 if result.review is not None else -1)
             if not deferred and writer.size >= _Writer.CHUNK:  # store now, drop the bodies: memory stays bounded
                 writer = _write(writer, reviews, notices)
@@ -145,7 +146,7 @@ def _load_cached(
         if progress is not None and (done % 500 == 0 or done == total):
             progress(done, total)
     if writer is not None and not stopped:
-        writer.delete([row[1] for row in rows.values()])
+        writer.delete([row.id for row in rows.values()])
     if deferred and writer is not None:
         if stopped:
             return reviews, problems, None, notices, None
@@ -161,7 +162,7 @@ def _load_cached(
 def _load_in_workers(
     found: Any,
     fresh: list[Any],
-    rows: dict[str, tuple[Any, ...]],
+    rows: dict[str, KnownRow],
     store: Store,
     writer: _Writer,
     path: Path,
@@ -192,7 +193,7 @@ def _load_in_workers(
     try:
         writer.begin()
         # A changed file's old row goes first: its new row, written by a worker, has the same path.
-        writer.delete([row[1] for rel, row in rows.items() if rel in fresh_paths or rel not in present])
+        writer.delete([row.id for rel, row in rows.items() if rel in fresh_paths or rel not in present])
         writer.run(last=False)
         with store.lock:  # the fresh files' ids: never another file's, even if a worker dies
             reserve_ids(store.db, writer.next_id + len(fresh) - 1)
@@ -219,7 +220,7 @@ def _load_in_workers(
             continue
         row = rows[entry.rel]
         if not _reuse(entry.rel, row, store, reviews, problems):
-            writer.delete([row[1]])
+            writer.delete([row.id])
             redo.append(entry)
     total = len(found.files)
     done = total - len(fresh)
@@ -258,15 +259,15 @@ def _load_in_workers(
     return reviews, later.problems(problems), stored, notices + more, None
 
 
-def _reuse(rel: str, row: tuple[Any, ...], store: Store, reviews: list[Review], problems: list[Problem]) -> bool:
+def _reuse(rel: str, row: KnownRow, store: Store, reviews: list[Review], problems: list[Problem]) -> bool:
     """Take an unchanged file's review and problems from its cache row. False when the row is
     damaged: what it added is taken back, and the file is to be parsed again."""
     try:
-        if row[6]:
+        if row.has_head:
             reviews.append(review_from(row, store))
-            store.rowids[rel] = row[1]
-        if row[9]:
-            problems.extend(problems_from(rel, row[9]))
+            store.rowids[rel] = row.id
+        if row.problems:
+            problems.extend(problems_from(rel, row.problems))
     except (ValueError, EOFError, TypeError):
         reviews[:] = [r for r in reviews if r.path != rel]
         problems[:] = [p for p in problems if p.path != rel]
@@ -362,7 +363,7 @@ class _PoolLater:
                 failures.append(f"the index cache could not be updated ({exc})")
         if failures:  # rows without their full-text entries, or the reverse: the next start makes it again
             if store.path is not None:
-                _remove(store.path)
+                remove_file(store.path)
             return None, [f"The index cache is incomplete: {failures[0]}; body search works from memory this time."]
         _ready(store)
         return store, []
@@ -534,27 +535,11 @@ class _Writer:
                 text, cjk = fts_text(body_text(review))
                 texts.append((rowid, text))
                 self.store.rowids[entry.rel] = rowid
-                rows.append(
-                    (
-                        rowid,
-                        entry.rel,
-                        entry.mtime_ns,
-                        entry.size,
-                        review.kind,
-                        review.lang,
-                        review.ref,
-                        review.company_id,
-                        head_of(review),
-                        problems_blob(result.problems),
-                        body_of(review),
-                        int(cjk),
-                    )
-                )
+                ids = (review.kind, review.lang, review.ref, review.company_id)
+                blobs = (head_of(review), problems_blob(result.problems), body_of(review))
+                rows.append(file_row(rowid, entry.rel, entry.mtime_ns, entry.size, ids, *blobs, cjk))
             else:
-                rows.append(
-                    (rowid, entry.rel, entry.mtime_ns, entry.size, None, None, None, None, None)
-                    + (problems_blob(result.problems), None, 0)
-                )
+                rows.append(dropped_row(rowid, entry.rel, entry.mtime_ns, entry.size, problems_blob(result.problems)))
         insert_rows(db, rows, texts)
 
     def _finish_index(self, db: sqlite3.Connection) -> list[int]:

@@ -287,7 +287,8 @@ def _write(db_path: str, shard: str | None, rows: list[tuple[Any, ...]], texts: 
     """Store rows in the cache file and their full-text entries in this worker's shard: the
     shards of several workers fill at once; only the (quick) row inserts take turns."""
     from reviewtui.core.index.fulltext import FTS_SCHEMA, FTS_TABLE, tune_for_bulk
-    from reviewtui.core.store.cache import add_shard, insert_files, insert_rows
+    from reviewtui.core.store.cache import add_shard
+    from reviewtui.core.store.rows import insert_files, insert_rows
 
     if shard is not None:
         fts = sqlite3.connect(shard, timeout=120.0, isolation_level=None)
@@ -345,8 +346,8 @@ def main() -> None:
     from reviewtui.core.index.fulltext import body_text, fts_text
     from reviewtui.core.index.searchdata import pieces_of
     from reviewtui.core.model import ParseResult, Problem
-    from reviewtui.core.store.cache import body_of, head_of, problems_blob
     from reviewtui.core.store.files import FileEntry, read_file
+    from reviewtui.core.store.rows import FileRow, body_of, dropped_row, file_row, head_of, problems_blob
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     gc.disable()  # parsing makes millions of objects and no cycles
@@ -361,7 +362,7 @@ def main() -> None:
     answers: list[Record] = []
     parsed: list[tuple[tuple[int, str, str, int, int], tuple[Any, ...], Any, Any, Any]] = []
     """Files parsed whole, the arguments of their `row` (made after their answers are sent)."""
-    pending: tuple[list[tuple[Any, ...]], list[tuple[int, str]]] = ([], [])
+    pending: tuple[list[FileRow], list[tuple[int, str]]] = ([], [])
     failure = ""
 
     def row(file: tuple[int, str, str, int, int], ids: tuple[Any, ...], head: Any, problems: Any, body: Any) -> None:
@@ -369,11 +370,11 @@ def main() -> None:
         .references are read) is None when the file was dropped."""
         rowid, _, rel, mtime, size = file
         if body is None:
-            pending[0].append((rowid, rel, mtime, size, None, None, None, None, None, problems, None, 0))
+            pending[0].append(dropped_row(rowid, rel, mtime, size, problems))
             return
         text, cjk = fts_text(body_text(cast("Review", body)))
         pending[1].append((rowid, text))
-        pending[0].append((rowid, rel, mtime, size, *ids, head, problems, body_of(cast("Review", body)), int(cjk)))
+        pending[0].append(file_row(rowid, rel, mtime, size, ids, head, problems, body_of(cast("Review", body)), cjk))
 
     def store() -> None:
         nonlocal failure

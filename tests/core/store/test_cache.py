@@ -16,8 +16,9 @@ from reviewtui.core.catalog import Catalog
 from reviewtui.core.index.searchdata import IndexData
 from reviewtui.core.services.library import Library
 from reviewtui.core.store import cache as cache_module
-from reviewtui.core.store.cache import CachedReview, db_path
+from reviewtui.core.store.cache import db_path
 from reviewtui.core.store.loader import load_catalog
+from reviewtui.core.store.rows import CachedReview
 from tests.helpers import index_of, open_lib, review, write
 
 

@@ -17,9 +17,10 @@ from reviewtui.core.model import Review
 from reviewtui.core.search.engine import SearchIndex
 from reviewtui.core.services.library import Library
 from reviewtui.core.store import workers as parallel
-from reviewtui.core.store.cache import Cache, CachedReview, db_path
+from reviewtui.core.store.cache import Cache, db_path
 from reviewtui.core.store.files import scan
 from reviewtui.core.store.loader import load, load_catalog
+from reviewtui.core.store.rows import CachedReview
 from tests.core.store.test_cache import snapshot
 from tests.helpers import index_of, open_lib
 
