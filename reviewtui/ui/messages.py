@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from reviewtui.core.search.engine import Results
+from reviewtui.core.search.results import Results
 from reviewtui.core.services.library import Library
 from reviewtui.ui.view_state import View
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from reviewtui.core.model import Review
-from reviewtui.core.search.engine import Hit
+from reviewtui.core.search.results import Hit
 from reviewtui.ui import links
 from reviewtui.ui.external import command_for, run_suspended
 from reviewtui.ui.messages_detail import DetailClosed

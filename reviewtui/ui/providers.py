@@ -9,7 +9,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-from reviewtui.core.search.engine import SORTS
+from reviewtui.core.search.sorts import SORTS
 from reviewtui.ui.view_state import SORT_NAMES, View
 
 Command = tuple[str, str, Callable[[], object]]

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.content import Content
 
-from reviewtui.core.search.engine import SORTS
+from reviewtui.core.search.sorts import SORTS
 
 LANG_FILTERS: tuple[str | None, ...] = (None, "en", "ja")
 KIND_FILTERS: tuple[str | None, ...] = (None, "product", "company")

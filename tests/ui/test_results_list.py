@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 
 import reviewtui.ui.app
 from reviewtui.core.model import Price, Rating, Review
-from reviewtui.core.search.engine import Hit, Results
+from reviewtui.core.search.results import Hit, Results
 from reviewtui.ui.app import ReviewApp
 from reviewtui.ui.widgets.results_list import ResultsList
 from reviewtui.ui.widgets.row_format import Columns, RowStyles, fit_text, name_segments, render_row, score_bar

@@ -9,216 +9,24 @@ read, so a keystroke costs the same for 10 matches and for 100,000.
 from __future__ import annotations
 
 import gc
-import threading
 from collections import Counter
-from collections.abc import Callable, Container, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Container, Sequence
 from functools import cached_property
 from itertools import chain
-from typing import Any, Protocol, overload
+from typing import Any
 
 from reviewtui.core.catalog import Catalog
-from reviewtui.core.index.fulltext import FullText, memory_fulltext
-from reviewtui.core.index.searchdata import IndexData, build
-from reviewtui.core.model import CRITERIA, Review
+from reviewtui.core.index.builder import build
+from reviewtui.core.index.fulltext import FullText
+from reviewtui.core.index.searchdata import IndexData
+from reviewtui.core.model import Review
 from reviewtui.core.search.explain import field_tokens, highlights, snippet, word_match
 from reviewtui.core.search.matching import BODY, Matcher
 from reviewtui.core.search.query import FieldTerm, NumberTerm, Query, Term, Word, parse_query
+from reviewtui.core.search.results import Hit, HitList, Results, lazy_hit
 from reviewtui.core.search.sorts import SORTS
+from reviewtui.core.search.sources import REPACK_FROM, LazyFullText, SearchStore, Sources
 from reviewtui.core.text import norm_label
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    review: Review
-    score: float
-    highlights: tuple[int, ...] = ()
-    """Character offsets in `review.target_name` that matched, for highlighting."""
-    snippet: str | None = None
-    """A short piece of body text around a full-text match."""
-    explain: tuple[str, ...] = ()
-    """Why it matched: one line per field/term/score part."""
-    twin: Review | None = None
-    """With collapse_twins, the other-language review folded into this row."""
-
-
-class _LazyHit(Hit):
-    """A Hit whose highlights and snippet are worked out when first read: the JSON output reads
-    neither, and a snippet reads the review's body from the cache."""
-
-    __slots__ = ("_later",)
-
-
-def _lazy(name: str) -> property:
-    slot = Hit.__dict__[name]
-
-    def get(self: _LazyHit) -> Any:
-        try:
-            return slot.__get__(self)
-        except AttributeError:
-            value = self._later[name]()  # type: ignore[attr-defined]
-            slot.__set__(self, value)
-            return value
-
-    def put(self: _LazyHit, value: Any) -> None:  # dataclasses.replace and __init__ set fields
-        slot.__set__(self, value)
-
-    return property(get, put, doc=Hit.__dict__[name].__doc__)
-
-
-_LazyHit.highlights = _lazy("highlights")  # type: ignore[assignment]
-_LazyHit.snippet = _lazy("snippet")  # type: ignore[assignment]
-_SET_HIT = {name: Hit.__dict__[name].__set__ for name in ("review", "score", "explain", "twin")}
-_SET_LATER = _LazyHit._later.__set__  # type: ignore[attr-defined]
-
-
-def _lazy_hit(
-    review: Review, score: float, explain: tuple[str, ...], twin: Review | None, later: dict[str, Any]
-) -> Hit:
-    hit = object.__new__(_LazyHit)
-    _SET_HIT["review"](hit, review)
-    _SET_HIT["score"](hit, score)
-    _SET_HIT["explain"](hit, explain)
-    _SET_HIT["twin"](hit, twin)
-    _SET_LATER(hit, later)
-    return hit
-
-
-class HitList(Sequence[Hit]):
-    """The ranked hits; each Hit is made on first access. `index_of(path)` finds a row fast."""
-
-    def __init__(self, rows: list[int], make: Callable[[int], Hit], paths: Callable[[int], tuple[str, ...]]) -> None:
-        self._rows = rows
-        self._make = make
-        self._paths = paths
-        self._made: dict[int, Hit] = {}
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    @overload
-    def __getitem__(self, index: int) -> Hit: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Hit, ...]: ...
-    def __getitem__(self, index: int | slice) -> Hit | tuple[Hit, ...]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self._rows))))
-        if index < 0:
-            index += len(self._rows)
-        if not 0 <= index < len(self._rows):
-            raise IndexError(index)
-        hit = self._made.get(index)
-        if hit is None:
-            hit = self._made[index] = self._make(self._rows[index])
-        return hit
-
-    def __iter__(self) -> Iterator[Hit]:
-        for index in range(len(self._rows)):
-            yield self[index]
-
-    def index_of(self, path: str) -> int | None:
-        """The row showing the review at path (or holding it as the folded twin), without making hits."""
-        for index, row in enumerate(self._rows):
-            if path in self._paths(row):
-                return index
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class Results:
-    hits: Sequence[Hit]
-    total: int
-    """Matches before the limit."""
-    messages: tuple[str, ...] = ()
-    """Sentences about parts of the query that could not be understood."""
-    _tags: Callable[[], list[tuple[str, int]]] | None = field(default=None, repr=False, compare=False)
-
-    def tag_counts(self) -> list[tuple[str, int]]:
-        """Tags of the matches with counts, compared case-insensitively, most used first."""
-        if self._tags is not None:
-            return self._tags()
-        counts: Counter[str] = Counter()
-        shown: dict[str, Counter[str]] = {}
-        for hit in self.hits:
-            for tag in hit.review.tags:
-                key = tag.casefold()
-                counts[key] += 1
-                shown.setdefault(key, Counter())[tag] += 1
-        return sorted(((shown[k].most_common(1)[0][0], n) for k, n in counts.items()), key=lambda t: (-t[1], t[0]))
-
-
-#: From this many reviews, a cold load's reviews go back to their packed front matter once the
-#: index is built (unpacked again when read): a cold session then weighs what a warm one does.
-REPACK_FROM = 20_000
-
-
-class SearchStore(Protocol):
-    """What a persistent cache offers the index (`store.cache.Store` is one)."""
-
-    fulltext: FullText | None
-    rowids: dict[str, int]
-
-    def load_index(self) -> bytes | None: ...
-    def save_index(self, blob: bytes | list[bytes]) -> None: ...
-    def prefetch_heads(self, reviews: list[Review]) -> None: ...
-
-
-@dataclass(frozen=True)
-class Sources:
-    """Where an index's data comes from besides the catalog; given by `services.library`, which
-    knows the store (the search layer never imports it)."""
-
-    store: SearchStore | None = None
-    """The persistent cache the catalog was loaded through: its stored index and full text."""
-    pieces: dict[str, Any] | None = None
-    """Search data pieces made by parsing processes, by path (the build empties it)."""
-    columns: Callable[[Review], Any] | None = None
-    """How to read a review's search columns without unpacking it (`searchdata.columns_of` by default)."""
-    repack: Callable[[list[Review]], None] | None = None
-    """Called on the reviews after a build from `pieces` of at least REPACK_FROM reviews (memory)."""
-    bodies: Callable[[], None] | None = None
-    """While the bodies are still with the parsing processes: makes them stored (runs once; a second
-    caller waits), after which the library calls `SearchIndex.adopt_store`."""
-
-
-def sort_value(review: Review, sort: str) -> tuple[int, float | str]:
-    if sort == "overall":
-        return (0, review.rating.overall)
-    if sort in CRITERIA:
-        return (0, review.rating.criterion(sort))
-    if sort == "price":
-        return (0, review.price.amount) if review.price else (1, 0.0)
-    if sort == "date":
-        return (0, review.date) if review.date else (1, "")
-    from reviewtui.core.text import fold
-
-    return (0, fold(review.target_name))
-
-
-class _LazyFullText(FullText):
-    """An in-memory full-text index built on the first body query (catalogs without a cache)."""
-
-    def __init__(
-        self,
-        reviews: list[Review],
-        on_ready: Callable[[dict[int, str]], None],
-        store: Callable[[], object] | None = None,
-    ) -> None:
-        self._reviews = reviews
-        self._on_ready = on_ready
-        self._built: FullText | None = None
-        self._build_lock = threading.Lock()
-        self._store = store
-        """See `Sources.bodies`."""
-
-    def match(self, word: str, *, prefix: bool = True) -> set[int] | None:
-        if self._store is not None:
-            self._store()  # in a search thread: the interface does not wait
-        with self._build_lock:
-            if self._built is None:
-                self._built, paths = memory_fulltext(self._reviews)
-                self._on_ready(paths)
-        return self._built.match(word, prefix=prefix)
 
 
 class SearchIndex:
@@ -260,7 +68,7 @@ class SearchIndex:
             rowids = dict(zip(map(store.rowids.get, paths), range(len(paths)), strict=True))  # type: ignore[arg-type]
             rowids.pop(None, None)  # type: ignore[call-overload]  # a path without a row
         else:
-            fulltext = _LazyFullText(self.reviews, self._rowids_ready, sources.bodies)
+            fulltext = LazyFullText(self.reviews, self._rowids_ready, sources.bodies)
         self.matcher = Matcher(data, fulltext, rowids)
         twin = [-1] * len(data.paths)
         for i, p in enumerate(data.pair):
@@ -280,18 +88,17 @@ class SearchIndex:
         """Answer body terms from `store`'s full-text index from now on (a deferred cold load has
         just stored the catalog), unless the in-memory one was built meanwhile. True if adopted."""
         lazy = self.matcher.fulltext
-        if not isinstance(lazy, _LazyFullText) or store.fulltext is None:
+        if not isinstance(lazy, LazyFullText) or store.fulltext is None:
             return False
         position = self._position
         rowids = {r: position[p] for p, r in store.rowids.items() if p in position}
-        with lazy._build_lock:
-            if lazy._built is not None:
-                return False  # its ids are in matcher.rowids already: keep it
-            lazy._built = store.fulltext  # a body query waiting on the lock now asks the store
-            lazy._on_ready = lambda paths: None
+        stored = store.fulltext
+
+        def switch() -> None:
             self.matcher.rowids = rowids
-            self.matcher.fulltext = store.fulltext
-        return True
+            self.matcher.fulltext = stored
+
+        return lazy.adopt(stored, switch)
 
     def prepare(self) -> None:
         """Build the filters' indexes now (see `Matcher.prepare`); for a background thread."""
@@ -500,7 +307,7 @@ class SearchIndex:
                 score = max(score, scores.get(other, 0.0))
             body_only = scores is not None and any(self.matcher.word(w).get(i) == BODY for w in query.words)
             shows_snippet = bool(needles) and (body_only or self._body_terms(query))
-            return _lazy_hit(
+            return lazy_hit(
                 review,
                 score,
                 self.explain(review, query, score) if explain else (),

@@ -52,7 +52,7 @@ class WordMatch:
 
 
 def field_tokens(matcher: Matcher, i: int, review: Review) -> list[set[str]]:
-    """The tokens review i holds per field, as `searchdata.build` put them in the vocabulary."""
+    """The tokens review i holds per field, as `builder.build` put them in the vocabulary."""
     data = matcher.data
     name = name_entries(data.names[i], data.squashed[i], data.models[i])
     tags: set[str] = set()

@@ -72,7 +72,7 @@ def load_cached(
     """(reviews, problems, store, notices, later). A store of None means: nothing could be cached
     (yet: with `options.defer`, `later` is a callable that stores the parsed files, else None).
     `spare`: worker processes started ahead (`parallel.spawn`); used or let go here. `pieces`
-    gets the search data pieces that worker processes made (`searchdata.pieces_of`), by path."""
+    gets the search data pieces that worker processes made (`builder.pieces_of`), by path."""
     try:
         return _load_cached(root, found, options, progress, cancelled, spare or [], pieces)
     finally:

@@ -41,7 +41,7 @@ class Loaded:
     pending: Pending | None = None
     """With `Cache(defer=True)`: the cache writes still to do."""
     pieces: dict[str, Any] = field(default_factory=dict)
-    """Search data pieces made by parsing processes (`searchdata.pieces_of`), by path."""
+    """Search data pieces made by parsing processes (`builder.pieces_of`), by path."""
     more_problems: Callable[[list[Problem]], list[Problem]] | None = None
     """With `Cache(heads_first=True)`: the problems once the bodies are read (call after `pending`)."""
 

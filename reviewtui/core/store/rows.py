@@ -253,14 +253,14 @@ def repack(reviews: list[Review]) -> None:
 
 
 def columns_of(review: Review) -> tuple[tuple[str, ...], float | None, tuple[float, ...], str | None]:
-    """`searchdata.columns_of`, read from a cached review's packed head when it has one, without
+    """`builder.columns_of`, read from a cached review's packed head when it has one, without
     unpacking its fields into it: an index build reads every review once, and a cold load of
     100k reviews would otherwise keep ~100 MB of unpacked fields until `repack`."""
     head = review._head if isinstance(review, CachedReview) else None
     if head is None:
-        from reviewtui.core.index import searchdata
+        from reviewtui.core.index import builder
 
-        return searchdata.columns_of(review)
+        return builder.columns_of(review)
     values = marshal.loads(head)
     price = values[HEAD_PRICE]
     if len(_SCORES) > 4096:  # odd files with scores of many digits: sharing stays bounded

@@ -4,7 +4,7 @@ A cold load parses thousands of files; one process parses about 8,000 files a se
 second CPU nearly doubles that. The parent hands each worker a share of the files (interleaved,
 so en and ja, short and long files spread evenly) and gets back, per file, only what the first
 results need: the packed front matter (`cache.head_of`), the problems and the search data pieces
-(`searchdata.pieces_of`). Each worker then writes its rows and bodies into the cache file and its
+(`builder.pieces_of`). Each worker then writes its rows and bodies into the cache file and its
 full-text entries into a shard file of its own (`cache.shard_path`), so the workers never wait
 for each other's full-text inserts, the parent never holds the bodies, and its CPU (and its GIL,
 which the interface needs) stay free.
@@ -46,7 +46,7 @@ WRITE_ROWS = 4000
 _LENGTH = struct.Struct("<I")
 
 #: (rowid, kind, lang, ref, company_id, head, problems, search data pieces): kind and the rest
-#: are None when the file was dropped (its problems say why). See `searchdata.pieces_of`.
+#: are None when the file was dropped (its problems say why). See `builder.pieces_of`.
 Record = tuple[int, Any, Any, Any, Any, Any, Any, Any]
 
 
@@ -343,8 +343,8 @@ def main() -> None:
     import gc
 
     from reviewtui.core.format.parse import MAX_FILE_BYTES, BodyStart, parse_body, parse_head
+    from reviewtui.core.index.builder import pieces_of
     from reviewtui.core.index.fulltext import body_text, fts_text
-    from reviewtui.core.index.searchdata import pieces_of
     from reviewtui.core.model import ParseResult, Problem
     from reviewtui.core.store.files import FileEntry, read_file
     from reviewtui.core.store.rows import FileRow, body_of, dropped_row, file_row, head_of, problems_blob

@@ -15,7 +15,7 @@ from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
-from reviewtui.core.search.engine import Hit, Results
+from reviewtui.core.search.results import Hit, Results
 from reviewtui.ui.widgets.line_list import LineList
 from reviewtui.ui.widgets.row_format import Columns, RowStyles, header_text, render_row
 

@@ -13,7 +13,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from reviewtui.core.search.engine import Hit
+from reviewtui.core.search.results import Hit
 
 _EIGHTHS = " ▏▎▍▌▋▊▉█"
 SCORE_BAR = 5

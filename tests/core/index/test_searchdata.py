@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviewtui.core.index.searchdata import IndexData, build
+from reviewtui.core.index.builder import build
+from reviewtui.core.index.searchdata import IndexData
 from reviewtui.core.search.engine import SearchIndex
 from reviewtui.core.store.loader import load_catalog
 from tests.conftest import CONTENT
