@@ -201,9 +201,9 @@ def test_changed_bodies_leave_no_stale_full_text_hits(tree: Path) -> None:
 
 
 def test_stored_a_chunk_at_a_time(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reviewtui.core.store import incremental
+    from reviewtui.core.store import writing
 
-    monkeypatch.setattr(incremental._Writer, "CHUNK", 3)
+    monkeypatch.setattr(writing.Writer, "CHUNK", 3)
     cold = open_lib(content)
     assert all(isinstance(r, CachedReview) for r in cold.catalog.reviews)  # bodies dropped once stored
     warm = open_lib(content)

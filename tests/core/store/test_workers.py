@@ -360,9 +360,9 @@ def test_each_worker_writes_its_own_full_text_shard(
     assert len(shard_files(root)) == 2  # one per worker
     assert found(index_of(open_lib(root)), QUERIES) == expected
     monkeypatch.setattr(cache_module, "MAX_SHARDS", 5)
-    from reviewtui.core.store import incremental
+    from reviewtui.core.store import writing
 
-    monkeypatch.setattr(incremental, "MAX_SHARDS", 5)
+    monkeypatch.setattr(writing, "MAX_SHARDS", 5)
     target = root / "_products/en/sennheiser/sennheiser-hd-600.md"
     text = target.read_text(encoding="utf-8")
     for round_ in range(2):  # a load in workers adds two shards, until there are too many
