@@ -201,7 +201,7 @@ class PoolLater:
     def _finish(self) -> tuple[Store | None, list[str]]:
         failures = self.pool.wait_stored() if self.pool is not None else []
         store = self.writer.store
-        if not failures:  # each worker listed its shard in meta with its rows (`parallel._write`)
+        if not failures:  # each worker listed its shard in meta with its rows (`worker_main`)
             try:
                 self.writer.run(last=True)
             except sqlite3.Error as exc:

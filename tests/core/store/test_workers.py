@@ -417,7 +417,7 @@ def test_a_large_cold_catalog_goes_back_to_packed_heads_after_indexing(
 def run_worker(
     monkeypatch: pytest.MonkeyPatch, job: list[tuple[Any, ...]], heads_first: bool
 ) -> tuple[list[Any], dict[str, tuple[Any, ...]]]:
-    """`parallel.main()` in this process (so a test can patch what it calls) on `job`: the frames
+    """`worker_main.main()` in this process (so a test can patch what it calls) on `job`: the frames
     it sent, and the rows it stored by path (blobs unpacked), each with its full-text entry."""
     import gc
     import io
@@ -435,14 +435,16 @@ def run_worker(
         assert text == {}
 
     out = io.BytesIO()
-    monkeypatch.setattr(parallel, "_write", write)
+    from reviewtui.core.store import worker_main
+
+    monkeypatch.setattr(worker_main, "_write", write)
     job_bytes = marshal.dumps(("cache.db", None, job, heads_first))
     monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=io.BytesIO(job_bytes)))
     monkeypatch.setattr(sys, "stdout", SimpleNamespace(buffer=out))
     monkeypatch.setattr(os, "nice", lambda _: 0)
     monkeypatch.setattr(signal, "signal", lambda *_: None)
     try:
-        parallel.main()
+        worker_main.main()
     finally:
         gc.enable()
         monkeypatch.undo()
