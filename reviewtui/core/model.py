@@ -80,8 +80,12 @@ class Section:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Review:
+    """One review file's content. Equal to another Review with the same fields, whatever their
+    classes (a review read back from the cache equals the one parsed from its file); hashed by
+    path, which equal reviews share."""
+
     path: str
     """Path relative to the catalog root, POSIX style; the key of everything."""
     kind: Kind
@@ -99,6 +103,16 @@ class Review:
     sections: tuple[Section, ...] = ()
     references: tuple[Reference, ...] = ()
 
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, Review):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _REVIEW_FIELDS)
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
     @property
     def criterion_names(self) -> tuple[str, ...]:
         return CRITERION_NAMES.get(self.lang, CRITERION_NAMES["en"])
@@ -112,6 +126,9 @@ class Review:
     @property
     def body(self) -> str:
         return "\n\n".join(s.text for s in self.sections)
+
+
+_REVIEW_FIELDS = tuple(Review.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)

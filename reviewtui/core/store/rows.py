@@ -197,7 +197,7 @@ class CachedReview(Review):
     """A Review made from a cache row in well under a microsecond: path, kind, lang, ref and
     company_id are set; the other fields are unpacked on first read, the body (sections and
     references) is read from the cache file on first read. It equals, hashes and prints like the
-    Review it stands for (compare with `dataclasses.astuple`, as `==` also compares classes)."""
+    Review it stands for."""
 
     __slots__ = ("_head", "_body")
 

@@ -266,3 +266,14 @@ def test_deferred_store_keeps_a_memory_full_text_built_meanwhile(
     assert [h.review.path for h in index.search("ldac planar").hits] == [
         h.review.path for h in index_of(open_lib(content)).search("ldac planar").hits
     ]
+
+
+def test_a_review_from_the_cache_equals_the_one_from_its_file(content: Path) -> None:
+    open_lib(content)
+    warm = open_lib(content)
+    plain = load_catalog(content, cache=False)
+    cached = [r for r in warm.catalog.reviews if isinstance(r, CachedReview)]
+    assert cached and len(cached) == len(plain.reviews)
+    assert all(r == plain.by_path[r.path] and hash(r) == hash(plain.by_path[r.path]) for r in cached)
+    changed = dataclasses.replace(plain.reviews[0], title="Something else")
+    assert changed != warm.catalog.by_path[changed.path] and changed != "not a review"
