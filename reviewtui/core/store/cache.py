@@ -19,6 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from hashlib import sha1
 from pathlib import Path
 from typing import Any
 
@@ -32,25 +33,19 @@ SCHEMA_VERSION = 3
 _PARSER_MODULES = ("model.py", "text.py", "index/fulltext.py", "store/cache.py", "store/rows.py")
 
 
-try:  # hashlib loads OpenSSL (2.5 ms); the digest is the same
-    from _sha1 import sha1
-except ImportError:  # pragma: no cover
-    from hashlib import sha1
-
-
 def index_dir() -> Path:
     return cache_dir() / "index"
 
 
 def db_path(root: Path) -> Path:
     """The cache file of a collection: one per resolved root folder."""
-    key = sha1(os.fsencode(os.path.realpath(root))).hexdigest()[:20]
+    key = sha1(os.fsencode(os.path.realpath(root)), usedforsecurity=False).hexdigest()[:20]
     return index_dir() / f"{key}.sqlite3"
 
 
 def parser_fingerprint() -> str:
     """Changes whenever the code that turns files into reviews changes: cached rows from other code are stale."""
-    digest = sha1(f"schema {SCHEMA_VERSION}".encode())
+    digest = sha1(f"schema {SCHEMA_VERSION}".encode(), usedforsecurity=False)
     core = Path(__file__).resolve().parent.parent
     try:
         formats = sorted(n for n in os.listdir(core / "format") if n.endswith(".py"))
