@@ -1,9 +1,12 @@
-"""Where reviewtui keeps its files, and where the bundled demo content lives."""
+"""Where reviewtui keeps its files (platformdirs: XDG_CACHE_HOME, XDG_CONFIG_HOME and
+XDG_DATA_HOME move them on Linux), and where the bundled demo content lives.
+
+platformdirs loads on the first call, not at import: the CLI needs `demo_content` before it
+knows whether the command touches the user's folders at all.
+"""
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 APP = "reviewtui"
@@ -18,27 +21,7 @@ def demo_content() -> Path:
     return here.parent / "content"
 
 
-def _xdg_cache_home() -> str | None:
-    """The user cache folder as platformdirs gives it on Linux, in the plain cases only (an
-    absolute XDG_CACHE_HOME, else ~/.cache under an absolute HOME); None for anything else.
-    Importing platformdirs costs 7 ms (tempfile, shutil, random...): a warm search takes 100."""
-    if not sys.platform.startswith("linux") or (
-        os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system"
-    ):
-        return None
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if xdg.startswith("/"):
-        return xdg
-    home = os.environ.get("HOME", "")
-    if xdg.strip() or not home.startswith("/"):
-        return None  # a relative XDG_CACHE_HOME, or no usable HOME: platformdirs decides
-    return os.path.expanduser("~/.cache")
-
-
 def cache_dir() -> Path:
-    base = _xdg_cache_home()
-    if base is not None:
-        return Path(os.path.join(base, APP))
     from platformdirs import user_cache_path
 
     return user_cache_path(APP)

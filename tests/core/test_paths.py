@@ -1,42 +1,38 @@
-"""paths.cache_dir answers what platformdirs answers, without importing it in the plain cases."""
+"""The user folders follow the XDG variables the README documents, through platformdirs."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-import platformdirs
 import pytest
 
 from reviewtui.core import paths
 
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG variables are Linux's")
 
+
+@linux_only
 @pytest.mark.parametrize(
-    ("xdg", "home"),
+    ("variable", "folder", "default"),
     [
-        ("/tmp/xdg-cache", "/home/someone"),
-        (None, "/home/someone"),
-        ("", "/home/someone"),
-        ("   ", "/home/someone"),
-        ("relative/cache", "/home/someone"),
-        (None, "/"),
-        ("/tmp/xdg-cache/", "/home/someone/"),
+        ("XDG_CACHE_HOME", paths.cache_dir, ".cache"),
+        ("XDG_CONFIG_HOME", paths.config_dir, ".config"),
+        ("XDG_DATA_HOME", paths.data_dir, ".local/share"),
     ],
 )
-def test_cache_dir_is_the_platformdirs_one(monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str) -> None:
-    if xdg is None:
-        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    else:
-        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
-    monkeypatch.setenv("HOME", home)
-    assert paths.cache_dir() == platformdirs.user_cache_path(paths.APP)
+def test_xdg_variables_move_the_folders(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, folder: Callable[[], Path], default: str
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv(variable, str(tmp_path / "xdg"))
+    assert folder() == tmp_path / "xdg" / "reviewtui"
+    monkeypatch.delenv(variable)
+    assert folder() == tmp_path / "home" / default / "reviewtui"
+    monkeypatch.setenv(variable, "   ")  # blank: as if unset
+    assert folder() == tmp_path / "home" / default / "reviewtui"
 
 
-def test_cache_dir_does_not_import_platformdirs_in_the_plain_case(tmp_path: Path) -> None:
-    code = "import sys; from reviewtui.core.paths import cache_dir; cache_dir(); print('platformdirs' in sys.modules)"
-    env = {"XDG_CACHE_HOME": str(tmp_path), "HOME": str(tmp_path), "PATH": ""}
-    repo = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=repo)
-    expected = "False" if sys.platform.startswith("linux") else out.stdout.strip()
-    assert out.stdout.strip() == expected
+def test_demo_content_is_the_bundled_collection() -> None:
+    assert (paths.demo_content() / "_products").is_dir()
