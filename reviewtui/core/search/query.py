@@ -16,8 +16,8 @@ becomes a message (a sentence) and the rest of the query still applies.
 from __future__ import annotations
 
 import re
-from dataclasses import FrozenInstanceError
-from typing import Any, ClassVar, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 from reviewtui.core.model import CRITERIA
 from reviewtui.core.text import fold, norm_label, script_of, squash
@@ -63,71 +63,19 @@ _DATE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
 _NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$")
 
 
-class _Value:
-    """An immutable value with the fields named in `__slots__`, as `@dataclass(frozen=True,
-    slots=True)` makes one (init, ==, hash, repr), without the ~0.4 ms per class dataclasses
-    spend generating code: these five load on the way of every CLI search."""
-
-    __slots__ = ()
-    _defaults: ClassVar[dict[str, Any]] = {}
-    _hidden: ClassVar[tuple[str, ...]] = ()
-    """Fields left out of repr."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        names = self.__slots__
-        if len(args) > len(names):
-            raise TypeError(f"{type(self).__name__}() takes {len(names)} arguments but {len(args)} were given")
-        values = dict(zip(names, args, strict=False))
-        for name, value in kwargs.items():
-            if name not in names or name in values:
-                raise TypeError(f"{type(self).__name__}() got an unexpected or repeated argument {name!r}")
-            values[name] = value
-        for name in names:
-            if name not in values:
-                if name not in self._defaults:
-                    raise TypeError(f"{type(self).__name__}() missing argument {name!r}")
-                values[name] = self._defaults[name]
-            object.__setattr__(self, name, values[name])
-
-    def _fields(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._fields() == other._fields()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__ if name not in self._hidden)
-        return f"{type(self).__qualname__}({shown})"
-
-    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle make it again through __init__
-        return type(self), self._fields()
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-
-class Word(_Value):
+@dataclass(frozen=True, slots=True)
+class Word:
     """A free word: `text` is folded, `squashed` has only letters and digits."""
 
-    __slots__ = ("text", "squashed", "mode")
-    _defaults: ClassVar[dict[str, Any]] = {"mode": "fuzzy"}
     text: str
     squashed: str
-    mode: WordMode
+    mode: WordMode = "fuzzy"
 
 
-class FieldTerm(_Value):
+@dataclass(frozen=True, slots=True)
+class FieldTerm:
     """`tag:`, `company:`, `lang:`, `type:` or `body:`; a review matches when any value does."""
 
-    __slots__ = ("field", "values")
     field: str
     values: tuple[str, ...]
 
@@ -135,16 +83,15 @@ class FieldTerm(_Value):
 Bound = float | str
 
 
-class NumberTerm(_Value):
+@dataclass(frozen=True, slots=True)
+class NumberTerm:
     """A numeric or date comparison as an interval; `None` ends are open."""
 
-    __slots__ = ("field", "low", "high", "low_inclusive", "high_inclusive")
-    _defaults: ClassVar[dict[str, Any]] = {"low_inclusive": True, "high_inclusive": True}
     field: str
     low: Bound | None
     high: Bound | None
-    low_inclusive: bool
-    high_inclusive: bool
+    low_inclusive: bool = True
+    high_inclusive: bool = True
 
     def holds(self, value: Bound) -> bool:
         low, high = self.low, self.high
@@ -156,35 +103,28 @@ class NumberTerm(_Value):
 Item = Word | FieldTerm | NumberTerm
 
 
-class Term(_Value):
-    __slots__ = ("item", "negated", "raw")
-    _defaults: ClassVar[dict[str, Any]] = {"negated": False, "raw": ""}
+@dataclass(frozen=True, slots=True)
+class Term:
     item: Item
-    negated: bool
-    raw: str
+    negated: bool = False
+    raw: str = ""
 
 
-class Query(_Value):
+@dataclass(frozen=True, slots=True)
+class Query:
     """A parsed query: every group must match; within a group, any term."""
 
-    __slots__ = ("groups", "messages", "text", "script", "_words")
-    _defaults: ClassVar[dict[str, Any]] = {"groups": (), "messages": (), "text": "", "script": None, "_words": ()}
-    _hidden = ("_words",)
-    groups: tuple[tuple[Term, ...], ...]
-    messages: tuple[str, ...]
-    text: str
-    script: str | None
+    groups: tuple[tuple[Term, ...], ...] = ()
+    messages: tuple[str, ...] = ()
+    text: str = ""
+    script: str | None = None
     """'ja' when the query's words hold kana or kanji, 'en' for Latin letters, else None."""
-    _words: tuple[Word, ...]
+    words: tuple[Word, ...] = field(default=(), repr=False)
+    """The free words every match must have (not negated, not in an OR group), in order."""
 
     @property
     def empty(self) -> bool:
         return not self.groups
-
-    @property
-    def words(self) -> tuple[Word, ...]:
-        """The free words every match must have (not negated, not in an OR group), in order."""
-        return self._words
 
     @property
     def terms(self) -> tuple[Term, ...]:
