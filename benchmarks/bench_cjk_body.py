@@ -1,7 +1,10 @@
 """Kana/kanji body search: latency and memory (by hand; never part of the tests).
 
-    python benchmarks/bench_cjk_body.py /work/full
-    python benchmarks/bench_cjk_body.py /tmp/corpus-100k
+    python benchmarks/bench_cjk_body.py PATH/TO/audioreview
+    python benchmarks/bench_cjk_body.py PATH/TO/corpus-100k
+
+PATH/TO/audioreview is a clone of https://github.com/Frieve-A/audioreview (7.6k files);
+PATH/TO/corpus-100k a synthetic collection written by `benchmarks/make_corpus.py`.
 
 Opens the catalog from the persistent cache (run once more if the first open was cold), then
 times `body:` queries in kana and kanji: the first one (which gathers the runs of the bodies),
@@ -34,7 +37,7 @@ def main() -> None:
     from reviewtui.core.services.library import open_library
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("root", type=Path)
+    parser.add_argument("root", type=Path, help="a review collection, e.g. PATH/TO/audioreview")
     parser.add_argument("--memory-limit", type=float, help="fulltext.MEMORY_LIMIT in MB (runs past it stay in a file)")
     parser.add_argument("--chunk", type=float, help="fulltext.CHUNK in MB")
     args = parser.parse_args()

@@ -1,7 +1,10 @@
 """Search and index benchmarks, in one run (by hand; never part of the tests).
 
-    python benchmarks/bench_search.py /work/full
-    python benchmarks/bench_search.py /tmp/corpus-100k --keystrokes 8
+    python benchmarks/bench_search.py PATH/TO/audioreview
+    python benchmarks/bench_search.py PATH/TO/corpus-100k --keystrokes 8
+
+PATH/TO/audioreview is a clone of https://github.com/Frieve-A/audioreview (7.6k files);
+PATH/TO/corpus-100k a synthetic collection written by `benchmarks/make_corpus.py`.
 
 Reports: cold open (parse + index, in a fresh process with an empty cache) against a bare YAML
 parse of the same front matter; warm open from the cache; `reviewtui search --batch` with one
@@ -109,7 +112,7 @@ def typing_queries(titles: list[str], count: int, seed: int = 7) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("root", type=Path)
+    parser.add_argument("root", type=Path, help="a review collection, e.g. PATH/TO/audioreview")
     parser.add_argument("--keystrokes", type=int, default=12, help="12-character queries to type (default 12)")
     parser.add_argument("--rounds", type=int, default=2, help="cold/warm repetitions (best is kept)")
     args = parser.parse_args()

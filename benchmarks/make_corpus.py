@@ -1,7 +1,7 @@
 """Write a synthetic review collection shaped like the real one, for benchmarks.
 
-    python benchmarks/make_corpus.py /tmp/corpus-10k --reviews 10000
-    python benchmarks/make_corpus.py /tmp/corpus-100k --reviews 100000
+    python benchmarks/make_corpus.py PATH/TO/corpus-10k --reviews 10000
+    python benchmarks/make_corpus.py PATH/TO/corpus-100k --reviews 100000
 
 Realistic shape: brands with product lines and model numbers with hyphens, digits and suffixes
 (`Korvane KX-1200 MkII`, `Velda HD 650S`), a long-tail tag vocabulary (a few common categories,
@@ -123,7 +123,7 @@ def review_file(fields: dict[str, str], text: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("root", type=Path)
+    parser.add_argument("root", type=Path, help="the folder to write (PATH/TO/corpus-100k)")
     parser.add_argument("--reviews", type=int, default=10_000, help="files in all (products and companies)")
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
