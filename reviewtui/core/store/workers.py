@@ -190,7 +190,7 @@ Process = subprocess.Popen[bytes]
 def spawn(count: int) -> list[Process]:
     """Start `count` workers; each imports the parser, then waits for its job (see `start`).
     Started before the folder is scanned, they are ready when their files are known."""
-    package = str(Path(__file__).resolve().parents[2])
+    package = str(Path(__file__).resolve().parents[3])  # the folder that holds reviewtui/
     code = f"import sys; sys.path.insert(0, {package!r}); from reviewtui.core.store.worker_main import main; main()"
     procs: list[Process] = []
     for _ in range(count):

@@ -7,6 +7,8 @@ import os
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -277,3 +279,39 @@ def test_a_review_from_the_cache_equals_the_one_from_its_file(content: Path) -> 
     assert all(r == plain.by_path[r.path] and hash(r) == hash(plain.by_path[r.path]) for r in cached)
     changed = dataclasses.replace(plain.reviews[0], title="Something else")
     assert changed != warm.catalog.by_path[changed.path] and changed != "not a review"
+
+
+_FINGERPRINT_AFTER_EACH_CHANGE = """
+import sys
+from pathlib import Path
+from reviewtui.core.store.cache import parser_fingerprint
+core = Path(sys.argv[1])
+assert Path(parser_fingerprint.__code__.co_filename).is_relative_to(core), "not the copy"
+before = parser_fingerprint()
+for name in sys.argv[2:]:
+    with (core / name).open("a") as file:
+        file.write("\\n# changed\\n")
+    after = parser_fingerprint()
+    print(name, after != before)
+    before = after
+"""
+
+
+def test_parser_fingerprint_changes_with_every_parser_module(tmp_path: Path) -> None:
+    """A module moved or renamed without the fingerprint following would leave stale rows in use.
+    Run on a copy of the package, whose files can be changed."""
+    package = Path(cache_module.__file__).resolve().parents[2]
+    shutil.copytree(package, tmp_path / "reviewtui", ignore=shutil.ignore_patterns("__pycache__"))
+    core = tmp_path / "reviewtui" / "core"
+    names = [f"format/{p.name}" for p in sorted((core / "format").glob("*.py")) if p.name != "__init__.py"]
+    names += ["model.py", "text.py", "index/fulltext.py", "store/rows.py", "store/cache.py"]
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-c", _FINGERPRINT_AFTER_EACH_CHANGE, str(core), *names],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.split("\n")[:-1] == [f"{name} True" for name in names]
