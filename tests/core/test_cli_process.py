@@ -1,5 +1,5 @@
-"""`python -m reviewtui` as a process: the same output and exit codes as `main()` (it leaves
-without the interpreter's teardown when it can, so everything must be flushed first)."""
+"""`python -m reviewtui` as a process: the same output and exit codes as `main()`, complete even
+when it is more than a pipe's buffer."""
 
 from __future__ import annotations
 
