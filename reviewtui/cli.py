@@ -8,15 +8,12 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reviewtui import __version__
 from reviewtui.core.paths import demo_content
-from reviewtui.core.store.scanning import scan_ahead
 
-TYPE_CHECKING = False  # not typing's: `search` starts its scan before loading more than it needs
 if TYPE_CHECKING:
-    from typing import Any
-
     from reviewtui.core.catalog import Catalog
     from reviewtui.core.model import Review
     from reviewtui.core.services.library import Library
@@ -29,7 +26,7 @@ _UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u20
 
 
 def dump_json(value: Any) -> str:
-    import json  # here: a search imports it while its scan runs (see run_search)
+    import json
 
     text = json.dumps(value, ensure_ascii=False)
     return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
@@ -179,7 +176,7 @@ def print_report(catalog: Catalog) -> None:
 
 
 def search_parser() -> argparse.ArgumentParser:
-    from reviewtui.core.search.sorts import SORTS  # not from search: its imports overlap the scan (see run_search)
+    from reviewtui.core.search.sorts import SORTS
 
     parser = _Parser(
         prog="reviewtui search",
@@ -220,7 +217,6 @@ def run_search(argv: Sequence[str]) -> int:
         lines = source.splitlines()
     root = _root(args.root)
     _check_root(root)
-    scan_ahead(root)  # the stat calls of the scan run in another process while the search code loads
     library = _load(root, rebuild=args.rebuild)
     catalog = library.catalog
     if catalog.errors:

@@ -2,6 +2,5 @@
 Textual or Rich.
 
 Nothing is re-exported here: callers import from the module that defines a name, so importing
-one small module of the core (the CLI starts its scan with `scanning` alone) loads only that
-module and what it imports.
+one small module of the core loads only that module and what it imports.
 """

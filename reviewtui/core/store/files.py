@@ -59,9 +59,8 @@ def scan(root: Path) -> Scan:
 
     Symbolic links are followed inside the collection (loops are cut); a linked folder that leads
     outside it is reported and not entered. Pipes, sockets and dangling links become problems.
-    After `scanning.scan_ahead(root)`, the answer of the process it started (the same walk, earlier).
     """
-    found = scanning.collect(root, _ENTRY_MAKER, Problem) or scanning.walk(root, _ENTRY_MAKER, Problem)
+    found = scanning.walk(root, _ENTRY_MAKER, Problem)
     return Scan(*found)
 
 

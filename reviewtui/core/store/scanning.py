@@ -1,25 +1,18 @@
-"""Finding the review files of a collection: the walk over its folders, here or in a forked process.
+"""Finding the review files of a collection: the walk over its folders.
 
-`catalog.scan` turns what is found into FileEntry objects and Problems. This module imports only
-the standard library, so that the CLI can start the walk in another process
-(`scan_ahead`) before it loads anything else: the stat calls then run while it imports the rest
-and reads the cache.
+`catalog.scan` turns what is found into FileEntry objects and Problems.
 """
 
 from __future__ import annotations
 
 import errno
-import gc
-import marshal
 import os
 import re
 import stat
-import sys
-from array import array
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing itself costs 2 ms to import: not before the walk starts
+if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
@@ -77,16 +70,13 @@ def _relative(path: str, root: Path, base: str) -> str:
     return Path(path).relative_to(root).as_posix()
 
 
-def walk(
-    root: Path, maker: Maker | None, problem: Callable[..., Any], send: Callable[[list[Any]], None] | None = None
-) -> Found:
+def walk(root: Path, maker: Maker | None, problem: Callable[..., Any]) -> Found:
     """Find review files: only `_products/` and `_companies/` when the root has them, else every .md.
 
     Symbolic links are followed inside the collection (loops are cut); a linked folder that leads
     outside it is reported and not entered. Pipes, sockets and dangling links become problems,
     made by `problem(path, line, severity, message)`. Files are made by `maker`, or are
-    (path, rel, mtime_ns, size) tuples without one; with `send`, they are handed to it a batch at
-    a time instead of being returned (nor sorted).
+    (path, rel, mtime_ns, size) tuples without one.
     """
     from operator import attrgetter, itemgetter
 
@@ -98,7 +88,7 @@ def walk(
     tops = [os.path.realpath(root), *(os.path.realpath(d) for d in starts)]
     unusable = 0
     for directory in starts:
-        unusable += _walk(directory, root, tops, seen, files, problems, maker, problem, send)
+        unusable += _walk(directory, root, tops, seen, files, problems, maker, problem)
     files.sort(key=attrgetter("rel") if maker is not None else itemgetter(1))
     return files, problems, unusable
 
@@ -112,7 +102,6 @@ def _walk(
     problems: list[Any],
     maker: Maker | None,
     problem: Callable[..., Any],
-    send: Callable[[list[Any]], None] | None,
 ) -> int:
     """Depth first, without recursion: a tree can be deeper than Python's recursion limit.
     Returns how many `.md` entries could not be used (each has a problem).
@@ -203,136 +192,4 @@ def _walk(
             set_size(found, st.st_size)
             files.append(found)
         stack.extend(reversed(folders))
-        if send is not None and len(files) >= _BATCH:
-            send(files)
-            files.clear()
-    if send is not None and files:
-        send(files)
-        files.clear()
     return unusable
-
-
-# ----------------------------------------------------------------------------- the walk, ahead
-
-_AHEAD: dict[str, tuple[int, int]] = {}
-"""Walks started by `scan_ahead`: root -> (process id, read end of its pipe)."""
-_EXITING: list[int] = []
-"""`scan_ahead` processes that had answered but not yet exited when last looked at."""
-_PIPE_SIZE = 1 << 20
-"""Linux's default most for a pipe (/proc/sys/fs/pipe-max-size)."""
-_BATCH = 1000
-"""Files per message of a `scan_ahead` process: the parent makes the entries of one while the
-next is being found."""
-
-
-def scan_ahead(root: Path) -> bool:
-    """Start the walk of root in a forked process, so that the caller's imports and cache reads
-    run while the files are stat'ed (a third of a warm start's time); the next `catalog.scan(root)`
-    takes its answer. Only on Linux, and only from a process with no other thread (forking one
-    with threads is unsafe). True when started."""
-    import _thread
-
-    if not sys.platform.startswith("linux") or _thread._count() > 0 or os.fspath(root) in _AHEAD:
-        return False
-    _reap()
-    try:
-        read, write = os.pipe()
-    except OSError:
-        return False
-    try:  # room for the whole answer at 7.6k files (~0.4 MB): the walk never waits for the parent to read
-        import fcntl
-
-        fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-    except (ImportError, AttributeError, OSError):
-        pass  # 64 kB: a walk waits for the parent's reads once that is full
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read)
-        os.close(write)
-        return False
-    if pid == 0:  # the child: walk, answer, and leave without any clean-up of the parent's state
-        try:
-            os.close(read)
-            gc.disable()
-            base = os.path.join(os.fspath(root), "")
-
-            def send(files: list[Any]) -> None:
-                """A batch of files: NUL-joined rels (no name holds a NUL), mtimes and sizes as arrays,
-                and the few paths that are not base + rel."""
-                rels = "\0".join([f[1] for f in files])
-                mtimes, sizes = array("q", [f[2] for f in files]), array("q", [f[3] for f in files])
-                odd = {i: f[0] for i, f in enumerate(files) if not f[0].startswith(base)}
-                _frame(write, ("files", rels, mtimes.tobytes(), sizes.tobytes(), odd))
-
-            _, problems, unusable = walk(root, None, lambda *fields: fields, send)
-            _frame(write, ("end", problems, unusable))
-            os.close(write)  # the parent reads to the end now, not once this process is gone (1 ms later)
-        finally:
-            os._exit(0)
-    os.close(write)
-    _AHEAD[os.fspath(root)] = (pid, read)
-    return True
-
-
-def collect(root: Path, maker: Maker, problem: Callable[..., Any]) -> Found | None:
-    """The answer of the `scan_ahead` process for root (as `walk` gives it), or None if there is
-    none or it failed (the caller walks itself)."""
-    ahead = _AHEAD.pop(os.fspath(root), None)
-    if ahead is None:
-        return None
-    pid, read = ahead
-    from operator import attrgetter
-
-    base = os.path.join(os.fspath(root), "")
-    new, cls, set_path, set_rel, set_mtime, set_size = maker
-    entries: list[Any] = []
-    try:
-        with os.fdopen(read, "rb") as pipe:
-            while True:
-                head = pipe.read(4)
-                data = pipe.read(int.from_bytes(head, "little")) if len(head) == 4 else b""
-                message = marshal.loads(data)
-                if message[0] == "end":
-                    _, problems, unusable = message
-                    break
-                _, joined, mtimes, sizes, odd = message
-                start = len(entries)
-                rels = joined.split("\0")
-                times, lengths = array("q", mtimes), array("q", sizes)
-                for rel, mtime, size in zip(rels, times, lengths, strict=True):
-                    entry = new(cls)
-                    set_path(entry, base + rel)
-                    set_rel(entry, rel)
-                    set_mtime(entry, mtime)
-                    set_size(entry, size)
-                    entries.append(entry)
-                for i, path in odd.items():
-                    set_path(entries[start + i], path)
-        found = [problem(*p) for p in problems]
-    except (OSError, ValueError, EOFError, TypeError):  # the process failed: a short or damaged answer
-        return None
-    finally:
-        _reap(pid)
-    entries.sort(key=attrgetter("rel"))
-    return entries, found, unusable
-
-
-def _frame(fd: int, message: tuple[Any, ...]) -> None:
-    data = marshal.dumps(message)
-    view = memoryview(len(data).to_bytes(4, "little") + data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _reap(pid: int | None = None) -> None:
-    """Collect the exit of walk processes that are done, without waiting for them."""
-    if pid is not None:
-        _EXITING.append(pid)
-    for child in list(_EXITING):
-        try:
-            done = os.waitpid(child, os.WNOHANG)[0] != 0
-        except OSError:  # not a child of ours any more
-            done = True
-        if done:
-            _EXITING.remove(child)
