@@ -1,4 +1,5 @@
-"""The core must stay headless: importing it may not pull in Textual or Rich."""
+"""The core must stay headless, and the command line loads Textual only when the app starts:
+importing any of their modules may not pull in Textual or Rich."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import reviewtui.core
 for mod in pkgutil.walk_packages(reviewtui.core.__path__, "reviewtui.core."):
     importlib.import_module(mod.name)
 import reviewtui.cli
+for mod in pkgutil.iter_modules(reviewtui.cli.__path__):
+    importlib.import_module("reviewtui.cli." + mod.name)
 bad = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich") or m.startswith("reviewtui.ui"))
 print(",".join(bad))
 """

@@ -1,10 +1,12 @@
-"""`python -m reviewtui.serve.child ARGS`: `reviewtui ARGS`, run as a session leader on its own PTY.
+"""`python -m reviewtui.serve.child ARGS`: `python -m reviewtui ARGS`, as a session leader on its own PTY.
 
 The SSH server starts each visitor's app in a new session (setsid) with a fresh PTY as
 stdin/stdout/stderr. A new session has no controlling terminal until it asks for one, and
 without one the kernel would neither deliver SIGWINCH on resize nor SIGHUP on hang-up, so
 the first thing done here is to claim the PTY (TIOCSCTTY). Doing it in the child itself
-avoids `preexec_fn`, which is unsafe in a threaded parent such as an asyncio server.
+avoids `preexec_fn`, which is unsafe in a threaded parent such as an asyncio server. The
+process then becomes the command itself (exec keeps its session, terminal and process id), so
+the servers never import the command line's code.
 """
 
 from __future__ import annotations
@@ -24,11 +26,19 @@ def claim_terminal() -> None:
         pass  # Already ours, or not permitted: the app still runs, resizes come by signal.
 
 
+def command(args: list[str]) -> list[str]:
+    """The command line this process becomes: this Python running the package, with args."""
+    return [sys.executable, "-m", "reviewtui", *args]
+
+
 def main() -> int:
     claim_terminal()
-    from reviewtui.cli import main as cli_main
-
-    return cli_main(sys.argv[1:])
+    argv = command(sys.argv[1:])
+    try:
+        os.execv(argv[0], argv)
+    except OSError as exc:
+        print(f"reviewtui: could not start the app: {exc}", file=sys.stderr, flush=True)
+    return 1
 
 
 if __name__ == "__main__":

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from reviewtui.cli import main
+from reviewtui.serve.child import command
 from reviewtui.serve.environment import READONLY, safe_term, session_env
 from reviewtui.serve.host_key import load_or_create_host_key
 from reviewtui.serve.pty_child import PtyChild
 from reviewtui.serve.ssh_server import app_argv
 from reviewtui.serve.web import web_command
+from tests.conftest import CONTENT
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_session_env_is_read_only_and_takes_the_clients_terminal() -> None:
@@ -98,30 +103,15 @@ def test_app_commands_run_this_python_on_the_given_root() -> None:
     assert command.endswith("-m reviewtui '/srv/my reviews; rm -rf ~'")
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["serve", "--max-connections", "3"],  # SSH-only option without --ssh
-        ["serve", "--authorized-keys", "/dev/null"],
-        ["serve", "--ssh", "--public-url", "http://x/"],
-        ["serve", "--ssh", "--max-connections", "0"],
-        ["serve", "--port", "70000"],
-        ["serve", "--ssh", "--authorized-keys", "/no/such/file"],
-        ["serve", "/no/such/folder"],
-        ["serve", "--bogus"],
-    ],
-)
-def test_serve_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(argv) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.strip()
-
-
-def test_serve_is_listed_as_a_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["serve", "--help"]) == 0
-    out = capsys.readouterr().out
-    assert "--ssh" in out and "--authorized-keys" in out and "127.0.0.1" in out
+def test_the_ssh_child_becomes_the_command() -> None:
+    """`python -m reviewtui.serve.child ARGS` answers as `python -m reviewtui ARGS` does (it execs it)."""
+    args = ["search", "sony", "--root", str(CONTENT), "--json", "--limit", "0"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    child = subprocess.run(app_argv(args), capture_output=True, text=True, env=env, cwd=REPO)
+    direct = subprocess.run(command(args), capture_output=True, text=True, env=env, cwd=REPO)
+    assert (child.returncode, child.stdout) == (direct.returncode, direct.stdout)
+    assert child.returncode == 0 and len(json.loads(child.stdout)) > 1
+    assert command(args)[:3] == [sys.executable, "-m", "reviewtui"]
 
 
 async def test_pty_child_relays_resizes_and_is_reaped() -> None:

@@ -1,24 +1,21 @@
-"""`reviewtui serve [PATH]`: the argument parsing, kept free of heavy imports."""
+"""`reviewtui serve [--ssh] [PATH]`: the arguments; the servers in `reviewtui.serve` load only once they are good."""
 
 from __future__ import annotations
 
 import argparse
 import ipaddress
-import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from reviewtui.cli.common import collection_root, notice
 
 DEFAULT_WEB_PORT = 8000
 DEFAULT_SSH_PORT = 2222
 DEFAULT_MAX_SESSIONS = 8
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse; usage errors exit 2."""
-
-
-def serve_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
         prog="reviewtui serve",
         description="Offer the browser to others, read-only: in a web browser (default), or over SSH "
         "with --ssh, one app per visitor. Binds to 127.0.0.1 unless --host says otherwise.",
@@ -52,25 +49,22 @@ def serve_parser() -> argparse.ArgumentParser:
 
 
 def _notice(message: str) -> None:
-    print(f"reviewtui serve: {message}", file=sys.stderr, flush=True)
+    notice(f"reviewtui serve: {message}")
 
 
-def run_serve(argv: Sequence[str]) -> int:
-    parser = serve_parser()
-    args = parser.parse_intermixed_args(argv)
+def run(argv: Sequence[str]) -> int:
+    usage = parser()
+    args = usage.parse_intermixed_args(argv)
     if args.port is not None and not 0 <= args.port <= 65535:
-        parser.error("--port must be between 0 and 65535")
+        usage.error("--port must be between 0 and 65535")
     if not args.ssh and (args.authorized_keys or args.max_connections is not None):
-        parser.error("--authorized-keys and --max-connections go with --ssh")
+        usage.error("--authorized-keys and --max-connections go with --ssh")
     if args.ssh and args.public_url:
-        parser.error("--public-url is for the web server (without --ssh)")
+        usage.error("--public-url is for the web server (without --ssh)")
     if args.max_connections is not None and args.max_connections < 1:
-        parser.error("--max-connections must be 1 or more")
+        usage.error("--max-connections must be 1 or more")
 
-    from reviewtui.cli import _check_root, _root
-
-    root = _root(args.path).resolve()
-    _check_root(root)
+    root = collection_root(args.path).resolve()
     app_args = [str(root)] + (["--lang", args.lang] if args.lang else [])
     if not _is_loopback(args.host):
         _notice(f"listening on {args.host}: reachable from other machines, not just this one")
@@ -78,7 +72,7 @@ def run_serve(argv: Sequence[str]) -> int:
     if args.ssh:
         keys = Path(args.authorized_keys).expanduser() if args.authorized_keys else None
         if keys is not None and not keys.is_file():
-            parser.error(f"--authorized-keys: {keys}: no such file")
+            usage.error(f"--authorized-keys: {keys}: no such file")
         from reviewtui.serve.ssh_server import SSHSettings, app_argv, run_ssh_server
 
         settings = SSHSettings(
