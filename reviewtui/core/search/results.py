@@ -54,9 +54,7 @@ _SET_HIT = {name: Hit.__dict__[name].__set__ for name in ("review", "score", "ex
 _SET_LATER = _LazyHit._later.__set__  # type: ignore[attr-defined]
 
 
-def lazy_hit(
-    review: Review, score: float, explain: tuple[str, ...], twin: Review | None, later: dict[str, Any]
-) -> Hit:
+def lazy_hit(review: Review, score: float, explain: tuple[str, ...], twin: Review | None, later: dict[str, Any]) -> Hit:
     hit = object.__new__(_LazyHit)
     _SET_HIT["review"](hit, review)
     _SET_HIT["score"](hit, score)
