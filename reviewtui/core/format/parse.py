@@ -10,11 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
+from frontmatter import detect_format
 
 from reviewtui.core.format.decode import decode
-from reviewtui.core.format.frontmatter import load_simple_lines
+from reviewtui.core.format.handlers import MAX_FRONT_MATTER, FrontMatterError, ReviewHandler, describe
+from reviewtui.core.format.json_front import JSONFrontMatter
 from reviewtui.core.format.sections import SECTION_ORDER, Body, heading_key, split_body
+from reviewtui.core.format.toml_front import TOMLFrontMatter
+from reviewtui.core.format.yaml_front import YAMLFrontMatter
 from reviewtui.core.model import (
     CRITERIA,
     CRITERION_NAMES,
@@ -31,80 +34,10 @@ from reviewtui.core.model import (
 )
 from reviewtui.core.text import clean, script_of
 
-try:  # the C loader is ~8x faster; fall back to pure Python where libyaml is missing
-    _Base: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Base = yaml.SafeLoader
-
-
-MAX_MERGED = 10_000
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-class _Loader(_Base):  # type: ignore[misc,valid-type]
-    """SafeLoader without the timestamp resolver: dates stay strings and are checked by us
-    (PyYAML raises ValueError, not YAMLError, on an impossible date).
-
-    Merge keys (`<<: *anchor`) are bounded: before PyYAML 6.0.3 a few lines of nested merges
-    expanded exponentially ("billion laughs" through merges). Plain aliases are safe: they load as
-    shared objects, and the parser never turns a container into text (see `_describe`)."""
-
-    def flatten_mapping(self, node: Any) -> None:
-        if any(key.tag == _MERGE_TAG for key, _ in node.value):
-            sizes = self.__dict__.setdefault("_merge_sizes", {})
-            if _merged_size(node, sizes) > MAX_MERGED:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"its merge keys (<<) would copy more than {MAX_MERGED:,} entries", node.start_mark
-                )
-        super().flatten_mapping(node)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if "duplicates" not in self.__dict__:  # the first mapping built is the front matter itself
-            self.duplicates = _duplicate_keys(node)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _duplicate_keys(node: Any) -> list[tuple[str, int, int]]:
-    """(key, line of its first use, line of the repeat), lines counted from 0 in the YAML."""
-    seen: dict[str, int] = {}
-    found: list[tuple[str, int, int]] = []
-    for key, _ in node.value:
-        if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE_TAG:
-            if key.value in seen:
-                found.append((key.value, seen[key.value], key.start_mark.line))
-            else:
-                seen[key.value] = key.start_mark.line
-    return found
-
-
-def _merged_size(node: Any, sizes: dict[int, int]) -> int:
-    """How many entries a mapping holds once its merge keys are expanded (an upper bound)."""
-    known = sizes.get(id(node))
-    if known is not None:
-        return known
-    sizes[id(node)] = 0  # a mapping that merges itself adds nothing
-    total = 0
-    for key, value in node.value:
-        if key.tag != _MERGE_TAG:
-            total += 1
-            continue
-        for sub in value.value if isinstance(value, yaml.SequenceNode) else [value]:
-            if isinstance(sub, yaml.MappingNode):
-                total += _merged_size(sub, sizes)
-        if total > MAX_MERGED:
-            break
-    sizes[id(node)] = total
-    return total
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in _Base.yaml_implicit_resolvers.items()
-}
+#: The formats a review's front matter may take, in the order python-frontmatter tries them.
+HANDLERS: tuple[ReviewHandler, ...] = (YAMLFrontMatter(), TOMLFrontMatter(), JSONFrontMatter())
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-#: Real front matter is about 1 KB; 5,000 tags or a 10,000-character title still fit easily.
-MAX_FRONT_MATTER = 256 * 1024
 #: Warnings listed per file; the rest are counted in one last warning.
 MAX_WARNINGS = 30
 HUGE_TEXT = 1000
@@ -114,7 +47,6 @@ OVERALL_TOLERANCE = 0.05
 SCORE_TOLERANCE = 0.05
 #: A language neither the front matter nor the path gives is guessed from the body's first characters.
 LANG_GUESS = 2000
-_FENCE = re.compile(r"^---[ \t]*$")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _NO_BODY = Body([], [], [], "")
@@ -317,136 +249,54 @@ def _parse_guarded(text: str, check: _Checker) -> ParseResult:
 
 def _parse_text(text: str, check: _Checker) -> ParseResult:
     text = _lf(text)
-    lines = text.split("\n")
-    first = 0
-    while first < len(lines) and not lines[first].strip():
-        first += 1
-    if first >= len(lines):
+    blank = len(text) - len(text.lstrip())
+    if blank == len(text):
         check.add("error", "The file is empty.")
         return ParseResult(None, check.problems)
-    if not _FENCE.match(lines[first]):
-        check.add("error", "The file has no front matter: its first line should be three dashes (---).", first + 1)
+    start = text.rfind("\n", 0, blank) + 1  # the first line that is not blank, as the file has it
+    opening = text.count("\n", 0, start) + 1 if start else 1
+    rest = text[start:] if start else text
+    handler = detect_format(rest, HANDLERS)
+    located = handler.locate(rest) if isinstance(handler, ReviewHandler) else None
+    if located is None or not isinstance(handler, ReviewHandler):
+        if isinstance(handler, ReviewHandler) and handler.closing is not None:
+            message = f"The front matter opened on line {opening} is never closed with a line of {handler.closing}."
+        else:
+            message = "The file has no front matter: its first line should be three dashes (---)."
+        check.add("error", message, opening)
         return ParseResult(None, check.problems)
-    end = next((i for i in range(first + 1, len(lines)) if _FENCE.match(lines[i]) or lines[i].rstrip() == "..."), None)
-    if end is None:
-        check.add(
-            "error",
-            f"The front matter opened on line {first + 1} is never closed with a line of three dashes.",
-            first + 1,
-        )
-        return ParseResult(None, check.problems)
-    head = "\n".join(lines[first + 1 : end])
-    simple = load_simple_lines(head) if len(head) <= MAX_FRONT_MATTER else None
-    if simple is not None:  # plain `key: value` lines, read exactly as YAML would, 4x faster
-        meta, at = simple
-        key_lines = {key: first + 2 + number for key, number in at.items()}
-    else:
-        meta = _load_yaml(head, first + 2, check)
-        if meta is None:
-            return ParseResult(None, check.problems)
-        key_lines = _key_lines(lines[first + 1 : end], first + 2)
-    body = "\n".join(lines[end + 1 :])
-    review = _build(meta, key_lines, body, end + 2, check)
-    if not check.body:  # for `parse_body`
-        offset = len(text) - len(body)
-        checked = offset + LANG_GUESS * check.lang_from_body
-        check.body_at = (offset, end + 2, checked)
-        check.head_crc = _crc(text, checked)
-    if check.failed:
-        return ParseResult(None, check.problems)
-    return ParseResult(review, check.problems)
-
-
-def _load_yaml(head: str, first_line: int, check: _Checker) -> dict[str, Any] | None:
-    """The front matter as a dict, or None after adding an error. `first_line` is head's line in the file."""
+    head = located.head
     if len(head) > MAX_FRONT_MATTER:
         check.add(
             "error",
             f"The front matter is {len(head):,} characters long, more than the {MAX_FRONT_MATTER:,} a review may have.",
-            first_line - 1,
+            opening,
         )
-        return None
-    loader = _Loader(head)
+        return ParseResult(None, check.problems)
     try:
-        meta = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and exc.context and ("flow" in exc.context or "quoted" in exc.context):
-            mark = exc.context_mark  # an unclosed `[`, `{` or quote: point where it opened, not where YAML gave up
-        line = first_line + mark.line if mark is not None else None
-        check.add("error", _yaml_message(exc, head, mark.line if mark is not None else None), line)
-        return None
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; libyaml counts UTF-8 bytes
-        before = head.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n")
-        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        check.add(
-            "error",
-            f"The front matter holds the control character U+{code:04X}, which YAML does not allow "
-            "(write it as an escape inside double quotes, or remove it).",
-            first_line + before,
-        )
-        return None
-    except ValueError as exc:
-        line = first_line
-        if "integer string conversion" in str(exc):  # Python refuses ints of more than 4,300 digits
-            message = "The front matter holds a number with more than 4,300 digits, too long to read."
-            digits = re.search(r"\d{4301}", head)
-            line += head.count("\n", 0, digits.start()) if digits else 0
-        else:
-            message = f"The front matter is not valid YAML: {clean(str(exc))[:200]}."
-        check.add("error", message, line)
-        return None
-    except (yaml.YAMLError, TypeError, OverflowError) as exc:
-        check.add("error", f"The front matter is not valid YAML: {clean(str(exc))[:200]}.", first_line)
-        return None
-    finally:
-        loader.dispose()
-    if meta is None:
-        check.add("error", "The front matter is empty.", first_line - 1)
-        return None
-    if not isinstance(meta, dict):
-        check.add("error", f"The front matter is {_describe(meta)}, not a set of `key: value` lines.", first_line)
-        return None
-    for key, first, repeat in loader.__dict__.get("duplicates", ()):
+        loaded = handler.read(head)
+    except FrontMatterError as exc:
+        check.add("error", exc.message, None if exc.line is None else opening + 1 + exc.line)
+        return ParseResult(None, check.problems)
+    for key, first, repeat in loaded.duplicates:
+        since = f" (first on line {opening + 1 + first})" if first is not None else ""
         check.add(
             "warning",
-            f"The key {clean(key)[:40]!r} appears more than once in the front matter "
-            f"(first on line {first_line + first}); the last value is used.",
-            first_line + repeat,
+            f"The key {clean(key)[:40]!r} appears more than once in the front matter{since}; the last value is used.",
+            None if repeat is None else opening + 1 + repeat,
         )
-    return {str(k): v for k, v in meta.items()}
-
-
-_UNKNOWN_TAG = re.compile(r"could not determine a constructor for the tag '([^']*)'")
-
-
-def _yaml_message(exc: yaml.MarkedYAMLError, head: str, line: int | None) -> str:
-    """A sentence for a YAML error; `line` counts from 0 in the YAML."""
-    problem = exc.problem or exc.context or "it could not be parsed"
-    tag = _UNKNOWN_TAG.search(problem)
-    if tag:
-        name = clean(tag.group(1).replace("tag:yaml.org,2002:", "!!"))[:80]
-        return f"The front matter uses the YAML tag {name}, which a review may not use."
-    if "unhashable key" in problem:
-        return "The front matter uses a list or a mapping as a key; keys must be plain names."
-    if "merge keys" in problem:
-        return f"The front matter is not read: {problem}."
-    if "nesting depth" in problem:
-        return "The front matter is nested too deeply to read."
-    text = head.split("\n")[line] if line is not None and 0 <= line < head.count("\n") + 1 else ""
-    if "\t" in text and ("tab" in problem or "cannot start any token" in problem):
-        return "The front matter is not valid YAML: it indents with a tab, and YAML allows only spaces."
-    context = f" ({clean(exc.context)})" if exc.context and exc.problem else ""
-    return f"The front matter is not valid YAML: {clean(problem)}{context}."
-
-
-def _key_lines(lines: list[str], first_line: int) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for index, line in enumerate(lines):
-        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
-        if match and match.group(1) not in found:
-            found[match.group(1)] = first_line + index
-    return found
+    key_lines = {key: opening + 1 + number for key, number in loaded.key_lines.items()}
+    offset = start + located.body_offset
+    body_line = opening + located.newlines + 1
+    body = text[offset:]
+    review = _build(loaded.meta, key_lines, body, body_line, check)
+    if not check.body:  # for `parse_body`
+        checked = offset + LANG_GUESS * check.lang_from_body
+        check.body_at = (offset, body_line, checked)
+        check.head_crc = _crc(text, checked)
+    if check.failed:
+        return ParseResult(None, check.problems)
+    return ParseResult(review, check.problems)
 
 
 def _text_field(meta: dict[str, Any], key: str) -> str | None:
@@ -473,7 +323,7 @@ def _build(meta: dict[str, Any], key_lines: dict[str, int], body: str, body_line
             if raw is None:
                 check.add("error", f"The front matter has no {name}.", None)
             elif value is None:
-                what = "empty" if isinstance(raw, str) else f"{_describe(raw)}, not text"
+                what = "empty" if isinstance(raw, str) else f"{describe(raw)}, not text"
                 check.add("error", f"The {name} is {what}.", line(name))
     for name, value in (("title", title), ("target_name", target)):
         if value and len(value) > HUGE_TEXT:
@@ -489,7 +339,7 @@ def _build(meta: dict[str, Any], key_lines: dict[str, int], body: str, body_line
             check.lang_from_body = True
             guess = script_of(f"{title} {_text_field(meta, 'summary') or ''} {body[:LANG_GUESS]}") or "en"
         if "lang" in meta:
-            shown = f"The lang {lang[:40]!r} is" if lang is not None else f"The lang is {_describe(meta['lang'])},"
+            shown = f"The lang {lang[:40]!r} is" if lang is not None else f"The lang is {describe(meta['lang'])},"
             check.add("warning", f"{shown} not en or ja; it is treated as {guess}.", line("lang"))
         lang = guess
     company_id = _derived(meta, "company_id", hints, line, check) or ""
@@ -503,7 +353,7 @@ def _build(meta: dict[str, Any], key_lines: dict[str, int], body: str, body_line
     for key in ("summary", "permalink"):
         raw = meta.get(key)
         if raw is not None and not isinstance(raw, str) and _text_field(meta, key) is None:
-            check.add("warning", f"The {key} is {_describe(raw)}, not text; it is ignored.", line(key))
+            check.add("warning", f"The {key} is {describe(raw)}, not text; it is ignored.", line(key))
     summary = _text_field(meta, "summary") or ""
     if len(summary) > HUGE_SUMMARY:
         check.add(
@@ -540,7 +390,7 @@ def _derived(meta: dict[str, Any], key: str, hints: dict[str, str], line: Any, c
     if value is not None:
         return value
     raw = meta.get(key)
-    missing = f"The front matter has no {key}" if raw is None else f"The {key} is {_describe(raw)}, not text"
+    missing = f"The front matter has no {key}" if raw is None else f"The {key} is {describe(raw)}, not text"
     hint = hints.get(key)
     if hint is not None:
         check.add("warning", f"{missing}; {hint!r} was taken from the file's path.", line(key) if raw else None)
@@ -559,7 +409,7 @@ def _kind(value: Any, hints: dict[str, str], line: int | None, check: _Checker) 
         if "kind" not in hints:
             check.add("warning", f"The front matter has no layout; the review is read as a {fallback}.", None)
     else:
-        what = f"{clean(value)[:40]!r} is" if isinstance(value, str) else f"is {_describe(value)},"
+        what = f"{clean(value)[:40]!r} is" if isinstance(value, str) else f"is {describe(value)},"
         shown = f"The layout {what}"
         check.add("warning", f"{shown} neither product nor company; read as a {fallback}.", line)
     return fallback
@@ -575,39 +425,13 @@ def _is_number(value: Any) -> bool:
         return False
 
 
-def _describe(value: Any) -> str:
-    """A short phrase for a value in a message. Never str() of a container: YAML aliases can make a
-    small file load as a list that would print as gigabytes ("billion laughs")."""
-    if isinstance(value, bool):
-        return f"the yes/no value {'true' if value else 'false'}"
-    if isinstance(value, int):
-        digits = len(str(abs(value))) if abs(value) < 10**100 else None
-        return f"the number {value}" if digits is not None and digits <= 20 else "a number with over 20 digits"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN (not a number)"
-        return f"the number {value:g}" if math.isfinite(value) else "infinite"
-    if isinstance(value, str):
-        shown = clean(value[:40]) + ("…" if len(value) > 40 else "")
-        return f"the text {shown!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, bytes):
-        return "binary data"
-    if value is None:
-        return "empty"
-    return f"a {type(value).__name__}"
-
-
 def _rating(value: Any, line: int | None, check: _Checker) -> Rating | None:
     if value is None:
         check.add("error", "The front matter has no rating; expected six numbers [overall, five criteria].", line)
         return None
     if not isinstance(value, list):
         check.add(
-            "error", f"The rating is {_describe(value)}, not a list of six numbers [overall, five criteria].", line
+            "error", f"The rating is {describe(value)}, not a list of six numbers [overall, five criteria].", line
         )
         return None
     if len(value) != 6:
@@ -616,7 +440,7 @@ def _rating(value: Any, line: int | None, check: _Checker) -> Rating | None:
         return None
     bad = [i for i, v in enumerate(value) if not _is_number(v)]
     if bad:
-        what = _describe(value[bad[0]])
+        what = describe(value[bad[0]])
         check.add("error", f"The rating's entry {bad[0] + 1} is {what}; each entry must be a plain number.", line)
         return None
     numbers = [float(v) for v in value]
@@ -643,7 +467,7 @@ def _date(value: Any, line: int | None, check: _Checker) -> str | None:
         check.add("warning", "The front matter has no date.", None)
         return None
     if not isinstance(value, (str, int)) or isinstance(value, bool):
-        check.add("warning", f"The date is {_describe(value)}, not a date (expected YYYY-MM-DD).", line)
+        check.add("warning", f"The date is {describe(value)}, not a date (expected YYYY-MM-DD).", line)
         return None
     text = str(value).strip() if isinstance(value, str) or abs(value) < 10**100 else ""
     match = _DATE.match(text)
@@ -666,7 +490,7 @@ def _price(value: Any, lang: str, line: int | None, check: _Checker) -> Price | 
     elif isinstance(value, str):
         check.add("warning", f"The price {clean(value)[:40]!r} is not a plain number; it is ignored.", line)
     else:
-        check.add("warning", f"The price is {_describe(value)}, not a plain number; it is ignored.", line)
+        check.add("warning", f"The price is {describe(value)}, not a plain number; it is ignored.", line)
     return None
 
 

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewtui.core.format.frontmatter import load_simple
-from reviewtui.core.format.parse import _Loader
+from reviewtui.core.format.yaml_front import ReviewLoader
 
 
 def yaml_load(head: str) -> Any:
-    loader = _Loader(head)
+    loader = ReviewLoader(head)
     try:
         return loader.get_single_data()
     finally:

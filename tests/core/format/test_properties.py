@@ -533,11 +533,11 @@ def test_fast_path_reads_front_matter_exactly_as_yaml(head: str) -> None:
     import yaml
 
     from reviewtui.core.format.frontmatter import load_simple
-    from reviewtui.core.format.parse import _Loader
+    from reviewtui.core.format.yaml_front import ReviewLoader
 
     fast = load_simple(head)
     if fast is None:
         return
-    loaded = yaml.load(head, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    loaded = yaml.load(head, Loader=ReviewLoader)  # noqa: S506 - a SafeLoader subclass
     assert isinstance(loaded, dict)
     assert same(fast, {str(k): v for k, v in loaded.items()}), (fast, loaded)
