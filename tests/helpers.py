@@ -121,3 +121,47 @@ def open_lib(
 def index_of(source: Catalog | Library) -> SearchIndex:
     """A library's own index, or a fresh one over a plain catalog."""
     return source.index if isinstance(source, Library) else SearchIndex(source)
+def _front_and_body(text: str) -> tuple[dict[str, object], str]:
+    from reviewtui.core.format.yaml_front import ReviewLoader
+
+    assert text.startswith("---\n")
+    head, rest = text[4:].split("\n---\n", 1)
+    loader = ReviewLoader(head)
+    try:
+        meta = loader.get_single_data()
+    finally:
+        loader.dispose()
+    assert isinstance(meta, dict) and None not in meta.values()
+    return meta, rest
+
+
+def _toml_value(value: object, key: str, date_as: str) -> str:
+    import json
+
+    if key == "date" and isinstance(value, str):
+        return date_as.format(value)  # a TOML date (or datetime), not a string
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item, "", date_as) for item in value) + "]"
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def as_toml(text: str, date_as: str = "{}") -> str:
+    """A review with YAML front matter rewritten with TOML front matter (`+++`), one key a line as
+    before (so every line number stays); `date_as` formats the date (`"{}T09:30:00+09:00"`)."""
+    meta, rest = _front_and_body(text)
+    lines = [f"{key} = {_toml_value(value, key, date_as)}" for key, value in meta.items()]
+    return "+++\n" + "\n".join(lines) + "\n+++\n" + rest
+
+
+def as_json(text: str) -> str:
+    """A review with YAML front matter rewritten with JSON front matter (`{` ... `}`), one key a
+    line as before (so every line number stays)."""
+    import json
+
+    meta, rest = _front_and_body(text)
+    lines = [f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n" + rest
