@@ -16,6 +16,7 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Static
@@ -149,7 +150,12 @@ class ReviewDetail(VerticalScroll):
         try:
             while True:
                 review = self.review
-                await self._show(review)
+                try:
+                    await self._show(review)
+                except NoMatches:
+                    if self.is_attached:
+                        raise
+                    return  # removed while rendering (its screen closed on a resize): nothing to show
                 self._shown = review
                 if self.review is review:
                     break
@@ -181,8 +187,10 @@ class ReviewDetail(VerticalScroll):
             body = [s for s in sections if s.key != "references"]
             while len(self._views) < len(body):
                 view = SectionView()
-                self._views.append(view)
                 await self.sections.mount(view, before=self.query_one(ReferencesView))
+                # Listed once mounted: a render cancelled during the mount must not leave a view
+                # without its children for the next one to fill.
+                self._views.append(view)
             pending: list[AwaitComplete] = []
             for view, section in zip(self._views, body, strict=False):
                 view.display = True
