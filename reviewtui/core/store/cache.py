@@ -7,7 +7,7 @@ only those that changed. Reviews come back without their bodies (sections and re
 on first use), which is what makes a warm start cheap. The schema and a fingerprint of the
 parser's source are stored; a cache from another version is rebuilt. A cache that is corrupt,
 locked or cannot be written never stops a load: it is rebuilt, or the load works from memory,
-with a one-line notice (`Catalog.notices`).
+with a one-line notice (`Catalog.notices`). `integrity.py` decides whether it can be believed.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from typing import Any
 from reviewtui.core.index.fulltext import FTS_SCHEMA, FullText, tune_for_bulk
 from reviewtui.core.model import Reference, Review, Section
 from reviewtui.core.paths import cache_dir
-from reviewtui.core.store.rows import fill_heads, head_of, placeholder_head, sections_from, waiting_heads
+from reviewtui.core.store import integrity
+from reviewtui.core.store.rows import UNREADABLE, fill_heads, head_of, placeholder_head, sections_from, waiting_heads
 
 SCHEMA_VERSION = 3
 #: Besides every module of `core/format/`: the code whose changes make stored rows stale.
@@ -63,9 +64,10 @@ def parser_fingerprint() -> str:
 def clear() -> list[Path]:
     """Remove every cached index; returns what was removed."""
     folder = index_dir()
-    if not folder.exists():
+    try:
+        removed = sorted(folder.iterdir())
+    except OSError:  # none yet, or a folder that cannot be read: nothing to list
         return []
-    removed = sorted(folder.iterdir())
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
@@ -115,6 +117,14 @@ class Store:
     """The cache file (its full-text shards sit beside it)."""
     claim: Any = None
     """The open lock file while a load in worker processes fills the cache (see `incremental`)."""
+    seal: integrity.Seal = field(default_factory=integrity.Seal)
+    """Whether the files are as the last clean store left them; withdrawn before any write."""
+
+    def reseal(self) -> None:
+        """After a complete store whose full-text index has been checked (see `incremental._ready`)."""
+        if self.path is not None:
+            with self.lock:
+                self.seal.renew([shard_path(self.path, n) for n in shards_of(self.db)])
 
     def body(self, rowid: int, path: str) -> tuple[tuple[Section, ...], tuple[Reference, ...]]:
         """Sections and references of one review; read again from its file if the cache fails."""
@@ -123,8 +133,10 @@ class Store:
                 row = self.db.execute("SELECT body FROM bodies WHERE id = ?", (rowid,)).fetchone()
             if row is not None and row[0]:
                 return sections_from(row[0])
-        except (sqlite3.Error, ValueError, EOFError, TypeError):
+        except sqlite3.Error:
             pass
+        except UNREADABLE:
+            self.seal.note_damage(f"the stored body of {path} could not be read")
         review = self._reparse(path)
         if review is None:
             return (), ()
@@ -139,6 +151,10 @@ class Store:
                 return bytes(row[0])
         except sqlite3.Error:
             pass
+        return self.head_from_file(path)
+
+    def head_from_file(self, path: str) -> bytes:
+        """The packed front-matter fields of one review, made from its file."""
         review = self._reparse(path)
         if review is None:  # the file went bad since: show what can be shown rather than fail
             return placeholder_head(path)
@@ -172,8 +188,14 @@ class Store:
                 "SELECT id, body FROM bodies WHERE id IN (SELECT id FROM files WHERE cjk = 1)"
             ):
                 if rowid in live:
-                    sections, _ = marshal.loads(blob)
-                    yield rowid, "\n\n".join(f"{s[0]}\n{s[3]}" for s in sections)
+                    try:
+                        sections, _ = marshal.loads(blob)
+                        text = "\n\n".join(f"{s[0]}\n{s[3]}" for s in sections)
+                    except UNREADABLE:  # a damaged row: the file says what it holds
+                        path = next(p for p, r in self.rowids.items() if r == rowid)
+                        self.seal.note_damage(f"the stored body of {path} could not be read")
+                        text = "\n\n".join(f"{s.heading}\n{s.text}" for s in self.body(rowid, path)[0])
+                    yield rowid, text
 
     def load_index(self) -> bytes | None:
         try:
@@ -187,6 +209,7 @@ class Store:
         """Store the search index data (`searchdata.IndexData.dumps`, or its `dump_parts`: written
         one by one into the row, so neither this process nor SQLite copies the whole)."""
         parts = [blob] if isinstance(blob, bytes) else blob
+        self.seal.withdraw()
         try:
             with self.lock, self.db:
                 self.db.execute("DELETE FROM blobs")
@@ -198,7 +221,9 @@ class Store:
                     for part in parts:
                         out.write(part)
         except sqlite3.Error:
-            pass
+            return
+        if self.fulltext is not None:  # the store was checked whole (`incremental._ready`)
+            self.reseal()
 
 
 _SCHEMA = (
@@ -213,8 +238,10 @@ _SCHEMA = (
 )
 
 
-def open_db(path: Path, *, rebuild: bool = False) -> tuple[sqlite3.Connection, str | None]:
-    """Open (creating or rebuilding as needed) a cache file. Returns it and a notice, if any.
+def open_db(path: Path, *, rebuild: bool = False) -> tuple[sqlite3.Connection, str | None, bool]:
+    """Open (creating or rebuilding as needed) a cache file. Returns it, a notice if any, and
+    whether it is sealed (else `incremental._ready` checks its full-text shards too). A cache
+    that is not sealed is checked here (`integrity.check_main`) and rebuilt when damaged.
     Raises CacheUnusable when the cache cannot be used at all."""
     notice = None
     if rebuild:
@@ -223,8 +250,14 @@ def open_db(path: Path, *, rebuild: bool = False) -> tuple[sqlite3.Connection, s
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CacheUnusable(f"the cache folder {path.parent} cannot be made ({exc.strerror or exc})") from None
+    if integrity.drop_links(path):
+        notice = "The index cache was a link (removed, its target untouched); it is being rebuilt."
+    odd = integrity.unsafe(path)
+    if odd is not None:
+        raise CacheUnusable(f"the index cache {path} is {odd}")
     for attempt in (1, 2):
         try:
+            existed = os.path.exists(path)  # False too where the folder cannot be searched
             db = _connect(path)
             stale = _stale(db)
             if stale is not None:
@@ -232,7 +265,13 @@ def open_db(path: Path, *, rebuild: bool = False) -> tuple[sqlite3.Connection, s
                 remove_file(path)
                 notice = stale
                 continue
-            return db, notice
+            sealed, damaged = integrity.verify(db, path, [shard_path(path, n) for n in shards_of(db)], existed)
+            if damaged is None:
+                return db, notice, sealed
+            db.close()
+            remove_file(path)
+            notice = f"The index cache was damaged ({damaged}); it is being rebuilt."
+            continue
         except sqlite3.OperationalError as exc:
             text = str(exc)
             if "locked" in text or "busy" in text:
@@ -252,7 +291,8 @@ def open_db(path: Path, *, rebuild: bool = False) -> tuple[sqlite3.Connection, s
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=2.0, check_same_thread=False, isolation_level=None)
+    # A URI that refuses links: one planted after `drop_links` is not written through either.
+    db = sqlite3.connect(integrity.uri(path), uri=True, timeout=2.0, check_same_thread=False, isolation_level=None)
     try:
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA temp_store = MEMORY")
@@ -331,7 +371,7 @@ def remove_shards(path: Path, numbers: list[int] | None = None) -> None:
 
 
 def remove_file(path: Path) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
+    for suffix in ("", "-journal", "-wal", "-shm", ".seal", ".seal.tmp"):
         with contextlib.suppress(OSError):
             os.remove(f"{path}{suffix}")
     remove_shards(path)

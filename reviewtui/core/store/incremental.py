@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewtui.core.model import Problem, Review
+from reviewtui.core.store import integrity
 from reviewtui.core.store.cache import (
     Cache,
     CacheUnusable,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 #: (their bodies stay in memory until stored: chunked writes keep a 100k cold load bounded).
 DEFER_MIN = 500
 DEFER_MAX = 12_000
+
 
 def load_cached(
     root: Path,
@@ -72,7 +74,7 @@ def _load_cached(
     notices: list[str] = []
     path = options.path or db_path(root)
     try:
-        db, notice = open_db(path, rebuild=options.rebuild)
+        db, notice, sealed = open_db(path, rebuild=options.rebuild)
         if notice:
             notices.append(notice)
         rows = known_rows(db)
@@ -83,7 +85,7 @@ def _load_cached(
         notices.append(f"The index cache could not be read ({exc}); working from memory this time.")
         db, rows = None, {}
 
-    store = Store(db, root, path=path) if db is not None else None
+    store = Store(db, root, path=path, seal=integrity.Seal(path, sealed)) if db is not None else None
     writer = Writer(store) if store is not None else None
     get = rows.get
     fresh = [e for e in found.files if (r := get(e.rel)) is None or r.mtime != e.mtime_ns or r.size != e.size]
@@ -131,5 +133,5 @@ def _load_cached(
         writer = write_queued(writer, reviews, notices, last=True)
         store = writer.store if writer is not None else None
     if store is not None:
-        open_fulltext(store)
+        notices += open_fulltext(store)
     return reviews, problems, store, notices, None

@@ -8,6 +8,7 @@ place that starts processes; `services.library` is the only caller outside tests
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +88,7 @@ def _load(root: Path, progress: Progress | None, cancelled: Cancelled | None, ca
         from reviewtui.core.store.incremental import load_cached
 
         spare: list[Any] = []
-        if cache.rebuild or not (cache.path or db_path(root)).exists():
+        if cache.rebuild or not os.path.exists(cache.path or db_path(root)):  # False where it cannot be searched
             jobs = min(workers.cpus(), workers.MAX_JOBS)
             if jobs >= 2 and workers.worth_starting_early(root):
                 spare = workers.spawn(jobs)  # a first start: they start while we scan

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewtui.core.model import Problem, Review
+from reviewtui.core.store import integrity
 from reviewtui.core.store.cache import (
     Cache,
     Store,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 #: Seconds between progress reports of a load in worker processes.
 PROGRESS_EVERY = 0.25
+
 
 def load_in_workers(
     found: Any,
@@ -62,6 +64,7 @@ def load_in_workers(
             store.db.close()
         return in_memory(found, notices, progress, cancelled)
     store.claim = claim
+    store.seal.withdraw()  # the workers write into the cache from now on
     fresh_paths = {e.rel for e in fresh}
     present = {e.rel for e in found.files}
     try:
@@ -134,26 +137,8 @@ def load_in_workers(
 
 
 def claim_cache(path: Path) -> Any:
-    """Hold the cache's lock file for a load in workers: an open file, unlocked when it is closed
-    (once stored, or when the store is dropped or this process ends). None when another holds it;
-    False when locking is not possible here."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        return False
-    try:
-        handle = open(f"{path}.lock", "ab")  # noqa: SIM115 - kept open while the lock is held
-    except OSError:
-        return False
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        return None
-    except OSError:
-        handle.close()
-        return False
-    return handle
+    """Hold the cache's lock file for a load in workers (see `integrity.lock_cache`)."""
+    return integrity.lock_cache(path)
 
 
 def release_claim(store: Store) -> None:
@@ -210,5 +195,4 @@ class PoolLater:
             if store.path is not None:
                 remove_file(store.path)
             return None, [f"The index cache is incomplete: {failures[0]}; body search works from memory this time."]
-        open_fulltext(store)
-        return store, []
+        return store, open_fulltext(store)

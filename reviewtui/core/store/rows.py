@@ -202,21 +202,15 @@ class CachedReview(Review):
     __slots__ = ("_head", "_body")
 
     def _load_head(self) -> None:
+        store, rowid = self._body
         head = self._head
         if head is None:
-            store, rowid = self._body
             head = store.head(rowid, self.path)
-        title, target, date, rating, price, summary, tags, permalink = marshal.loads(head)[HEAD_LAZY:]
-        values = (
-            title,
-            target,
-            date,
-            _frozen(Rating, rating[0], tuple(rating[1:])),
-            _frozen(Price, *price) if price is not None else None,
-            summary,
-            tags,
-            permalink,
-        )
+        try:
+            values = _head_values(head)
+        except UNREADABLE:  # a damaged row: the file says what it holds
+            store.seal.note_damage(f"the stored fields of {self.path} could not be read")
+            values = _head_values(store.head_from_file(self.path))
         for name, value in zip(_HEAD_FIELDS, values, strict=True):
             _SLOT[name].__set__(self, value)
 
@@ -225,6 +219,25 @@ class CachedReview(Review):
         sections, references = store.body(rowid, self.path)
         _SECTIONS.__set__(self, sections)
         _REFERENCES.__set__(self, references)
+
+
+#: What decoding a damaged blob raises: marshal's errors, and those of a value of the wrong shape.
+UNREADABLE = (ValueError, EOFError, TypeError, IndexError, KeyError)
+
+
+def _head_values(head: bytes) -> tuple[Any, ...]:
+    """The fields of a packed head from title on (see `Head`), as the review holds them."""
+    title, target, date, rating, price, summary, tags, permalink = marshal.loads(head)[HEAD_LAZY:]
+    return (
+        title,
+        target,
+        date,
+        _frozen(Rating, rating[0], tuple(rating[1:])),
+        _frozen(Price, *price) if price is not None else None,
+        summary,
+        tags,
+        permalink,
+    )
 
 
 for _name in _HEAD_FIELDS:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from reviewtui.core.index.fulltext import FTS_TABLE, FullText, body_text, fts_text
 from reviewtui.core.model import ParseResult, Review
+from reviewtui.core.store import integrity
 from reviewtui.core.store.cache import (
     MAX_SHARDS,
     Store,
@@ -18,6 +18,7 @@ from reviewtui.core.store.cache import (
     shards_of,
 )
 from reviewtui.core.store.rows import (
+    UNREADABLE,
     CachedReview,
     body_of,
     dropped_row,
@@ -36,25 +37,63 @@ if TYPE_CHECKING:
 STALE_SHARE = 0.25
 
 
-def open_fulltext(store: Store) -> None:
-    """Open the full-text index: the cache file's table and the shards beside it."""
-    schemas = ["main"]
+def open_fulltext(store: Store) -> list[str]:
+    """Open the full-text index: the cache file's table and the shards beside it, checked against
+    the reviews stored (`integrity`); one found damaged is made again from the stored bodies. Then
+    seal the cache. Returns the notices (at most one)."""
     with store.lock:
-        shards = shards_of(store.db)
-        if shards and store.path is not None:
-            # Too many shards: loads whose parent did not see them stored (it quit) left theirs.
-            if len(shards) <= MAX_SHARDS and all(shard_path(store.path, n).is_file() for n in shards):
-                for n in shards:
-                    # As bytes: a str file name must be UTF-8, a Linux one need not be.
-                    store.db.execute(f"ATTACH DATABASE ? AS fts{n}", (os.fsencode(shard_path(store.path, n)),))
-                    schemas.append(f"fts{n}")
-            else:  # a shard went missing (or too many): the index moves back into the cache file, whole
-                with store.db:
-                    rebuild_fulltext(store.db)
-                remove_shards(store.path, shards)
-    store.fulltext = FullText(store.db, store.lock, store.texts, tuple(schemas))
+        try:
+            schemas, damage = _attach(store)
+        except sqlite3.Error as exc:
+            schemas, damage = ["main"], f"a shard cannot be read: {exc}"
+        notices: list[str] = []
+        if damage is not None:
+            schemas, notices = _refold(store, schemas, damage)
+    store.fulltext = FullText(store.db, store.lock, store.texts, tuple(schemas)) if schemas else None
     ids = sorted(store.rowids.values())
     store.fingerprint = sha1(",".join(map(str, ids)).encode()).hexdigest()
+    if store.fulltext is not None:
+        store.reseal()
+    return notices
+
+
+def _attach(store: Store) -> tuple[list[str], str | None]:
+    """Attach the shards, checked (`integrity.attach_fulltext`). Too many shards (loads whose
+    parent did not see them stored left theirs) is not damage, only a reason to fold them."""
+    shards = shards_of(store.db) if store.path is not None else []
+    if len(shards) > MAX_SHARDS:
+        return ["main"], ""
+    files = [(n, shard_path(store.path, n)) for n in shards if store.path is not None]
+    expected = len(store.rowids) + stale_rows(store.db)
+    return integrity.attach_fulltext(store.db, files, expected, checked=store.seal.sealed)
+
+
+def _refold(store: Store, attached: list[str], damage: str) -> tuple[list[str], list[str]]:
+    """Make the full-text index again in the cache file from the stored bodies (the lock file
+    held: never under another reviewtui filling it). (schemas, notices); no schemas when it
+    could not be done: body terms are then answered from the reviews' bodies in memory."""
+    db = store.db
+    for schema in attached[1:]:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute(f"DETACH DATABASE {schema}")
+    said = [f"The full-text index of the cache was damaged ({damage}); it was made again."] if damage else []
+    claim = store.claim or integrity.lock_cache(store.path) if store.path is not None else False
+    if claim is None:
+        return [], ["Another reviewtui is building the index cache of this collection; body search works from memory."]
+    store.seal.withdraw()
+    try:
+        shards = shards_of(db)
+        with db:
+            rebuild_fulltext(db)
+        if store.path is not None:
+            remove_shards(store.path, shards)
+    except sqlite3.Error as exc:
+        store.seal.note_damage(f"the full-text index could not be made again: {exc}")
+        return [], [f"The index cache is damaged ({exc}); body search works from memory this time."]
+    finally:
+        if claim and claim is not store.claim:
+            claim.close()
+    return ["main"], said
 
 
 class Later:
@@ -82,7 +121,7 @@ class Later:
             notices.append(f"The index cache could not be updated ({exc}); working from memory this time.")
             return None, notices
         store = self.writer.store
-        open_fulltext(store)
+        notices += open_fulltext(store)
         return store, notices
 
 
@@ -122,7 +161,6 @@ class Writer:
         self.store = store
         self.items: list[tuple[str, Any]] = []
         self.size = 0
-        self.stale = 0
         self.next_id = 0
         self.started = False
 
@@ -153,6 +191,7 @@ class Writer:
             return stored
         db = self.store.db
         with self.store.lock:
+            self.store.seal.withdraw()
             try:
                 self.begin()
                 for kind, payload in self.items:
@@ -180,7 +219,10 @@ class Writer:
             (count,) = db.execute(
                 f"SELECT count(*) FROM files WHERE head IS NOT NULL AND id IN ({marks})", chunk
             ).fetchone()
-            self.stale += count
+            if count:  # in the same transaction: full-text rows always = stored reviews + stale
+                db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('stale', ?)", (str(stale_rows(db) + count),)
+                )
             db.execute(f"DELETE FROM files WHERE id IN ({marks})", chunk)
             db.execute(f"DELETE FROM bodies WHERE id IN ({marks})", chunk)
 
@@ -206,7 +248,7 @@ class Writer:
         """Count rows of the full-text index that belong to files since changed; rebuild it in the
         cache file when too many, or when parsing processes left too many shards. Returns the
         shards to delete once committed."""
-        stale = self.stale + int(dict(db.execute("SELECT key, value FROM meta").fetchall()).get("stale", 0) or 0)
+        stale = stale_rows(db)
         (live,) = db.execute("SELECT count(*) FROM files WHERE head IS NOT NULL").fetchone()
         shards = shards_of(db)
         dropped: list[int] = []
@@ -225,12 +267,23 @@ def rebuild_fulltext(db: sqlite3.Connection) -> list[int]:
         f"INSERT INTO {FTS_TABLE} (rowid, body) VALUES (?, ?)", [(r, fts_text(t)[0]) for r, t in _all_texts(db)]
     )
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('shards', '')")
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stale', '0')")
     return shards
+
+
+def stale_rows(db: sqlite3.Connection) -> int:
+    """Full-text rows of files since changed or gone (a content-less index cannot delete them)."""
+    (value,) = db.execute("SELECT coalesce((SELECT value FROM meta WHERE key = 'stale'), '0')").fetchone()
+    return int(value) if str(value).isdecimal() else 0
 
 
 def _all_texts(db: sqlite3.Connection) -> Any:
     import marshal
 
     for rowid, blob in db.execute("SELECT id, body FROM bodies").fetchall():
-        sections, _ = marshal.loads(blob)
-        yield rowid, "\n\n".join(f"{s[0]}\n{s[3]}" for s in sections)
+        try:
+            sections, _ = marshal.loads(blob)
+            text = "\n\n".join(f"{s[0]}\n{s[3]}" for s in sections)
+        except UNREADABLE:
+            raise sqlite3.DatabaseError(f"the stored body of row {rowid} cannot be read") from None
+        yield rowid, text
