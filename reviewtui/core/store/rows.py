@@ -42,8 +42,17 @@ class FileRow(NamedTuple):
     """1 when the body holds kana or kanji (the full-text scan reads those bodies)."""
 
 
-def file_row(rowid: int, path: str, mtime: int, size: int, ids: tuple[Any, ...], head: bytes | None,
-             problems: bytes | None, body: bytes | None, cjk: bool) -> FileRow:
+def file_row(
+    rowid: int,
+    path: str,
+    mtime: int,
+    size: int,
+    ids: tuple[Any, ...],
+    head: bytes | None,
+    problems: bytes | None,
+    body: bytes | None,
+    cjk: bool,
+) -> FileRow:
     """The row of a review: `ids` is (kind, lang, ref, company_id)."""
     kind, lang, ref, company_id = ids
     return FileRow(rowid, path, mtime, size, kind, lang, ref, company_id, head, problems, body, int(cjk))

@@ -225,5 +225,3 @@ def main() -> None:
     store()  # first: a parent that has quit meanwhile (its pipe is gone) still finds them stored
     _send(("q", updates))
     _send(("s", failure))
-
-

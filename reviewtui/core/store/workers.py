@@ -267,6 +267,7 @@ def start(
                 worker.proc.kill()
     return Pool(workers) if workers else None
 
+
 __all__ = [
     "Pool",
     "Process",
