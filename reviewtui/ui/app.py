@@ -7,13 +7,14 @@ from pathlib import Path
 
 from textual import events, on
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from reviewtui.core.config import Config, load_config, save_config
 from reviewtui.core.model import Problem
+from reviewtui.ui.commands import bindings
 from reviewtui.ui.messages import SettingsChanged
 from reviewtui.ui.navigation import open_detail_screen
-from reviewtui.ui.providers import ReviewCommands, TagCommands
+from reviewtui.ui.providers import KeyCommands, TagCommands, ViewCommands
 from reviewtui.ui.screens.detail import DetailScreen
 from reviewtui.ui.screens.help import HelpScreen
 from reviewtui.ui.screens.main import WIDE, MainScreen
@@ -27,14 +28,8 @@ NO_CACHE_ENV = "REVIEWTUI_NO_CACHE"
 class ReviewApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "reviewtui"
-    COMMANDS = App.COMMANDS | {ReviewCommands, TagCommands}
-    BINDINGS: list[BindingType] = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit, from anywhere.", show=False, priority=True),
-        Binding("q", "quit", "Quit", id="app.q", tooltip="Quit (when no text box has focus).", priority=True),
-        Binding("slash", "focus_search", "Search", id="app.search", tooltip="Go to the search box.", priority=True),
-        Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show every key."),
-        Binding("exclamation_mark", "problems", "Problems", id="app.problems", tooltip="List files with problems."),
-    ]
+    COMMANDS = App.COMMANDS | {KeyCommands, ViewCommands, TagCommands}
+    BINDINGS: list[BindingType] = bindings("app")
 
     def __init__(
         self,

@@ -1,4 +1,10 @@
-"""Command palette (ctrl+p): the app's actions, and tags of the current results to filter by."""
+"""Command palette (ctrl+p): the key commands that work here, choices of the view, and tags.
+
+`KeyCommands` lists the commands of the table (`ui/commands.py`) whose keys are active on the
+screen the palette was opened from, so the palette offers what the keys do, named as in the
+help screen. `ViewCommands` offers each sort, language and kind directly; `TagCommands` each
+tag of the current results.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,14 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
+from textual.dom import DOMNode
 
 from reviewtui.core.search.sorts import SORTS
+from reviewtui.ui.commands import BY_ID, COMMANDS
+from reviewtui.ui.screens.main import MainScreen
 from reviewtui.ui.view_state import SORT_NAMES, View
 
-Command = tuple[str, str, Callable[[], object]]
+Entry = tuple[str, str, Callable[[], object]]
 
 
 def highlight(matcher: Matcher, text: str) -> Content:
@@ -24,27 +33,58 @@ def highlight(matcher: Matcher, text: str) -> Content:
     return content
 
 
-class _MainProvider(Provider):
-    @property
-    def _main(self):  # type: ignore[no-untyped-def]
-        from reviewtui.ui.screens.main import MainScreen
+class _Entries(Provider):
+    """A provider over a list of (name, help, callback)."""
 
+    def entries(self) -> Iterator[Entry]:
+        yield from ()
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self.entries():
+            yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self.entries():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, highlight(matcher, name), callback, text=name, help=help_text)
+
+
+class KeyCommands(_Entries):
+    """The table's commands whose keys work on this screen now, in the table's order."""
+
+    def entries(self) -> Iterator[Entry]:
+        active: dict[str, DOMNode] = {}
+        for binding in self.screen.active_bindings.values():
+            command = BY_ID.get(binding.binding.id or "")
+            if command is not None and command.name and binding.enabled:
+                active.setdefault(command.id, binding.node)
+        for command in COMMANDS:
+            node = active.get(command.id)
+            if node is not None and command.name:
+                yield command.name, command.help, partial(self.app.run_action, command.action, node)
+
+
+class _MainProvider(_Entries):
+    @property
+    def main(self) -> MainScreen | None:
         screen = self.app.screen_stack[0] if self.app.screen_stack else None
         return screen if isinstance(screen, MainScreen) else None
 
     def _set_view(self, view: View) -> None:
-        main = self._main
+        main = self.main
         if main is not None:
             while len(self.app.screen_stack) > 1:
                 self.app.pop_screen()
             main.view = view
 
 
-class ReviewCommands(_MainProvider):
-    """Every action of the browser, by name."""
+class ViewCommands(_MainProvider):
+    """Each sort, language and kind by name (the keys only step through them)."""
 
-    def commands(self) -> Iterator[Command]:
-        main = self._main
+    def entries(self) -> Iterator[Entry]:
+        main = self.main
         if main is None:
             return
         view = main.view
@@ -55,7 +95,6 @@ class ReviewCommands(_MainProvider):
                     "Reorder the results.",
                     partial(self._set_view, replace(view, sort=sort, descending=None)),
                 )
-        yield ("Reverse sort order", "Flip ascending and descending.", partial(self._set_view, view.reversed()))
         for lang, label in ((None, "both languages"), ("en", "English only"), ("ja", "Japanese only")):
             if lang != view.only_lang:
                 yield (f"Show {label}", "Language filter.", partial(self._set_view, replace(view, only_lang=lang)))
@@ -73,43 +112,15 @@ class ReviewCommands(_MainProvider):
                     "Which language a twin row shows.",
                     partial(self._set_view, replace(view, lang=lang)),
                 )
-        if view.is_filtered:
-            yield ("Clear filters", "Remove tag, language and kind filters.", partial(self._set_view, view.cleared()))
-        on_main = self.screen is main
-        actions = [
-            ("Jump to twin", "The same review in the other language.", "twin"),
-            ("Jump to company review", "The company behind the highlighted product.", "company"),
-            ("List the company's products", "All products of the highlighted company.", "products"),
-            ("Open file in editor", "$EDITOR on the review's Markdown file.", "edit"),
-            ("Open file in pager", "$PAGER on the review's Markdown file.", "pager"),
-            ("Open public page", "The review on the web site.", "open_page"),
-            ("Copy public page URL", "Copied with OSC 52 (works over SSH).", "copy_page"),
-            ("Why did this match?", "The search's explanation for the highlighted result.", "explain"),
-            ("Toggle tag panel", "Show or hide the tags.", "toggle_tags"),
-        ]
-        if on_main:
-            for name, help_text, action in actions:
-                yield (name, help_text, getattr(main, f"action_{action}"))
-        yield ("Show problems", "Files that could not be read, and warnings.", self.app.action_problems)  # type: ignore[attr-defined]
-        yield ("Show keys", "Every key binding.", self.app.action_help)  # type: ignore[attr-defined]
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self.commands():
-            yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self.commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, highlight(matcher, name), callback, text=name, help=help_text)
 
 
 class TagCommands(_MainProvider):
-    """`Tag: DAC (12)` for each tag of the current results: choosing one adds it to the filters."""
+    """`Tag: DAC (12)` for each tag of the current results: choosing one adds it to the filters.
+
+    Searched for only, never listed: thousands of tags would bury the commands."""
 
     async def search(self, query: str) -> Hits:
-        main = self._main
+        main = self.main
         if main is None or main.results is None:
             return
         matcher = self.matcher(query)

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static
 from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Review
 from reviewtui.core.text import clean
+from reviewtui.ui.commands import bindings
 from reviewtui.ui.links import DEFAULT_SITE_BASE
 from reviewtui.ui.messages_detail import DetailClosed
 from reviewtui.ui.widgets.review_detail import ReviewDetail
@@ -32,17 +33,7 @@ class DetailScreen(Screen[DetailClosed]):
 
     CSS_PATH = "../detail.tcss"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="detail.close", tooltip="Close the review and go back to the results"),
-        Binding(
-            "backspace",
-            "previous",
-            "Previous",
-            id="detail.previous",
-            tooltip="Show the review shown before the last jump",
-            show=False,
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("detail-screen")
 
     def __init__(
         self,

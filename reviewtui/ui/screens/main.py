@@ -14,7 +14,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
@@ -27,6 +27,7 @@ from reviewtui.core.model import Review
 from reviewtui.core.search.engine import Hit, Results, SearchIndex
 from reviewtui.core.services.library import Library, open_library
 from reviewtui.ui import navigation as nav
+from reviewtui.ui.commands import bindings
 from reviewtui.ui.debounce import Debouncer
 from reviewtui.ui.messages import (
     IndexFailed,
@@ -67,27 +68,7 @@ def remote() -> bool:
 class MainScreen(Screen[None]):
     AUTO_FOCUS = "#search"
 
-    BINDINGS: list[BindingType] = [
-        Binding(
-            "escape", "focus_results", "Results", id="main.results", tooltip="Back to the results list.", show=False
-        ),
-        Binding("t", "twin", "Twin", id="main.twin", tooltip="Show the review in the other language."),
-        Binding("c", "company", "Company", id="main.company", tooltip="Open the company's review."),
-        Binding("p", "products", "Products", id="main.products", tooltip="List the products of this company."),
-        Binding("s", "sort", "Sort", id="main.sort", tooltip="Sort by the next key."),
-        Binding("S", "sort(-1)", "Sort back", id="main.sort_back", tooltip="Sort by the previous key.", show=False),
-        Binding("r", "reverse", "Reverse", id="main.reverse", tooltip="Reverse the sort order.", show=False),
-        Binding("l", "lang_filter", "Lang", id="main.lang", tooltip="Show en and ja, only en, or only ja."),
-        Binding("L", "prefer_lang", "Prefer", id="main.prefer", tooltip="Language shown for twin rows.", show=False),
-        Binding("K", "kind_filter", "Kind", id="main.kind", tooltip="Products, companies, or both.", show=False),
-        Binding("f", "toggle_tags", "Tags", id="main.tags", tooltip="Show or hide the tag panel."),
-        Binding("x", "clear_filters", "Clear", id="main.clear", tooltip="Clear tag, language and kind filters."),
-        Binding("e", "edit", "Edit", id="main.edit", tooltip="Open the review's file in $EDITOR.", show=False),
-        Binding("v", "pager", "View", id="main.pager", tooltip="Open the review's file in $PAGER.", show=False),
-        Binding("o", "open_page", "Web", id="main.open", tooltip="Open the review's public page.", show=False),
-        Binding("y", "copy_page", "Copy URL", id="main.copy", tooltip="Copy the public page URL (OSC 52).", show=False),
-        Binding("w", "explain", "Why", id="main.explain", tooltip="Why the highlighted review matched.", show=False),
-    ]
+    BINDINGS: list[BindingType] = bindings("main")
 
     view: var[View] = var(View, init=False)
     """The query, filters and sort the list shows."""

@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
@@ -22,6 +22,7 @@ from textual.widgets.data_table import ColumnKey
 
 from reviewtui.core.model import Problem
 from reviewtui.core.text import clean
+from reviewtui.ui.commands import bindings
 from reviewtui.ui.external import command_for, run_suspended
 
 #: The severity filter steps through these; None shows both.
@@ -73,16 +74,7 @@ class ProblemsScreen(Screen[Problem | None]):
 
     CSS_PATH = "../problems.tcss"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="problems.close", tooltip="Go back to the results"),
-        Binding("f", "cycle_filter", "Severity", id="problems.filter", tooltip="Show all, errors only, warnings only"),
-        Binding("e", "edit", "Edit", id="problems.edit", tooltip="Open the file in $EDITOR at the line"),
-        Binding("v", "view", "Pager", id="problems.pager", tooltip="Open the file in $PAGER"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "top", "Top", show=False),
-        Binding("G", "bottom", "Bottom", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("problems")
 
     severity: var[str | None] = var(None, init=False)
     """Which problems are listed: None for all, or "error" / "warning"."""

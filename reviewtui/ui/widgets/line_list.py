@@ -13,27 +13,21 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from reviewtui.ui.commands import bindings
 from reviewtui.ui.widgets.row_format import changed_span
 
 
 class LineList(ScrollView, can_focus=True):
     """Rows with a cursor; j/k, arrows, g/G, page keys and clicks move it."""
 
-    BINDINGS: list[BindingType] = [
-        Binding("down,j", "cursor_down", "Down", id="list.down", tooltip="Next row.", show=False),
-        Binding("up,k", "cursor_up", "Up", id="list.up", tooltip="Previous row.", show=False),
-        Binding("home,g", "first", "Top", id="list.first", tooltip="First row.", show=False),
-        Binding("end,G", "last", "Bottom", id="list.last", tooltip="Last row.", show=False),
-        Binding("pagedown", "page_down", "Page down", id="list.page_down", tooltip="One page down.", show=False),
-        Binding("pageup", "page_up", "Page up", id="list.page_up", tooltip="One page up.", show=False),
-    ]
+    BINDINGS: list[BindingType] = bindings("list")
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
@@ -16,6 +16,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from reviewtui.core.search.results import Hit, Results
+from reviewtui.ui.commands import bindings
 from reviewtui.ui.widgets.line_list import LineList
 from reviewtui.ui.widgets.row_format import Columns, RowStyles, header_text, render_row
 
@@ -72,9 +73,7 @@ class ResultsList(LineList):
         "results-list--score-low",
     }
 
-    BINDINGS: list[BindingType] = [
-        Binding("enter", "select", "Open", id="results.open", tooltip="Open the highlighted review."),
-    ]
+    BINDINGS: list[BindingType] = bindings("results")
 
     @dataclass
     class Highlighted(Message):

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
@@ -24,6 +24,7 @@ from textual.widgets import Static
 from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Review
 from reviewtui.core.text import clean
+from reviewtui.ui.commands import bindings
 from reviewtui.ui.external import command_for, run_suspended
 from reviewtui.ui.links import DEFAULT_SITE_BASE, copy_url, open_url, page_url
 from reviewtui.ui.widgets.rating_bars import RatingBars, rows_for
@@ -34,22 +35,7 @@ from reviewtui.ui.widgets.review_sections import ReferenceList, ReferencesView, 
 class ReviewDetail(VerticalScroll):
     """A scrollable view of one review. Keys act on the review shown; see BINDINGS."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "company", "Company", id="detail.company", tooltip="Show the company's review"),
-        Binding("t", "twin", "Language", id="detail.twin", tooltip="Show this review in the other language"),
-        Binding("p", "products", "Products", id="detail.products", tooltip="List this company's products"),
-        Binding("r", "references", "Refs", id="detail.references", tooltip="Move to the references"),
-        Binding("o", "open_page", "Open page", id="detail.open_page", tooltip="Open the public page in a browser"),
-        Binding("y", "copy_page", "Copy URL", id="detail.copy_page", tooltip="Copy the public page URL (OSC 52)"),
-        Binding("e", "edit", "Edit", id="detail.edit", tooltip="Open the file in $EDITOR", show=False),
-        Binding("v", "view", "Pager", id="detail.pager", tooltip="Open the file in $PAGER", show=False),
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
-        Binding("space", "page_down", "Page down", show=False),
-        Binding("b", "page_up", "Page up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("detail")
 
     DEFAULT_CSS = """
     ReviewDetail {

@@ -12,13 +12,14 @@ from markdown_it import MarkdownIt
 from textual import on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reviewtui.core.model import CRITERIA, Reference, Section
+from reviewtui.ui.commands import bindings
 from reviewtui.ui.links import copy_url, is_safe_url, open_url
 from reviewtui.ui.widgets.rating_bars import BarRow, RatingBars
 
@@ -90,12 +91,7 @@ def reference_prompt(reference: Reference) -> Content:
 class ReferenceList(OptionList):
     """The references of a review; the highlighted one can be opened (enter, o) or copied (y)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "open_link", "Open link", id="reference.open", tooltip="Open the reference in a browser"),
-        Binding("y", "copy_link", "Copy link", id="reference.copy", tooltip="Copy the reference link (OSC 52)"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("references")
 
     DEFAULT_CSS = """
     ReferenceList {

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input
+
+from reviewtui.ui.commands import bindings
 
 PLACEHOLDER = "name, model, tag:DAC, price<300 …  (/ from anywhere)"
 
@@ -13,16 +15,7 @@ PLACEHOLDER = "name, model, tag:DAC, price<300 …  (/ from anywhere)"
 class SearchBar(Input):
     """Typing here searches as you type; Enter opens the top result, Esc goes to the results."""
 
-    BINDINGS: list[BindingType] = [
-        Binding("enter", "submit", "Open top", id="search.open", tooltip="Open the top result."),
-        Binding("escape", "screen.focus_results", "Results", id="search.results", tooltip="Move to the results list."),
-        Binding(
-            "down", "screen.cursor_down", "Next", id="search.down", tooltip="Move the results cursor down.", show=False
-        ),
-        Binding(
-            "up", "screen.cursor_up", "Previous", id="search.up", tooltip="Move the results cursor up.", show=False
-        ),
-    ]
+    BINDINGS: list[BindingType] = bindings("search")
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
     """Input sets this on every keystroke; as Widget declares it, that relayouts the whole screen

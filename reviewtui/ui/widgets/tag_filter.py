@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.strip import Strip
 
+from reviewtui.ui.commands import bindings
 from reviewtui.ui.widgets.line_list import LineList
 from reviewtui.ui.widgets.row_format import fit_text
 
@@ -31,9 +32,7 @@ class TagFilter(LineList):
 
     COMPONENT_CLASSES = {"tag-filter--cursor", "tag-filter--cursor-blurred", "tag-filter--ticked"}
 
-    BINDINGS: list[BindingType] = [
-        Binding("space,enter", "select", "Tick", id="tags.tick", tooltip="Tick or untick the highlighted tag."),
-    ]
+    BINDINGS: list[BindingType] = bindings("tags")
 
     @dataclass
     class Changed(Message):
