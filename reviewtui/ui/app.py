@@ -13,7 +13,6 @@ from reviewtui.core.config import Config, load_config, save_config
 from reviewtui.core.model import Problem
 from reviewtui.ui.commands import bindings
 from reviewtui.ui.messages import SettingsChanged
-from reviewtui.ui.navigation import open_detail_screen
 from reviewtui.ui.providers import KeyCommands, TagCommands, ViewCommands
 from reviewtui.ui.screens.detail import DetailScreen
 from reviewtui.ui.screens.help import HelpScreen
@@ -129,7 +128,7 @@ class ReviewApp(App[int]):
         catalog = self.main.catalog
         review = catalog.by_path.get(problem.path) if problem is not None and catalog is not None else None
         if review is not None:
-            open_detail_screen(self.main, review)
+            self.main.open_detail(review)
 
 
 def make_app(root: Path, *, lang: str | None = None, config: Config | None = None) -> ReviewApp:

@@ -151,7 +151,7 @@ COMMANDS: tuple[Command, ...] = (
         name="Copy public page URL"),
     _c("detail", "detail.edit", "e", "edit", "Edit", "Open the file in $EDITOR.",
         name="Open file in editor", show=False),
-    _c("detail", "detail.pager", "v", "view", "Pager", "Open the file in $PAGER.",
+    _c("detail", "detail.pager", "v", "pager", "Pager", "Open the file in $PAGER.",
         name="Open file in pager", show=False),
     _c("detail", "detail.down", "j", "scroll_down", "Down", "Scroll down a line.", show=False),
     _c("detail", "detail.up", "k", "scroll_up", "Up", "Scroll up a line.", show=False),

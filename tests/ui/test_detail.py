@@ -204,7 +204,7 @@ async def test_missing_company_and_twin_are_said_clearly(lonely: Catalog) -> Non
         assert app.query_one(ReviewDetail).review is lonely.reviews[0]
     assert app.notices == [
         ("No company review for 'xyz' in this collection.", "warning"),
-        ("No Japanese (日本語) version of this review in this collection.", "warning"),
+        ("This review has no Japanese (日本語) twin in this collection.", "warning"),
     ]
 
 

@@ -49,17 +49,17 @@ async def test_each_key_searches_at_once_unless_the_screen_goes_over_a_network(
 ) -> None:
     """Locally every key searches; over SSH (or `serve`) the first key of a burst does and the
     rest wait for a pause, so intermediate lists cost no bytes."""
-    from reviewtui.ui.screens import main as main_module
+    from reviewtui.ui.widgets import search_bar as search_bar_module
 
-    monkeypatch.setattr(main_module, "QUERY_DELAY", 1.0)  # roomy, so a slow machine types a burst too
-    monkeypatch.setattr(main_module, "QUERY_MAX_WAIT", 30.0)
+    monkeypatch.setattr(search_bar_module, "QUERY_DELAY", 1.0)  # roomy, so a slow machine types a burst too
+    monkeypatch.setattr(search_bar_module, "QUERY_MAX_WAIT", 30.0)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         main = app.main
-        assert main.typing_pause is False  # no SSH_CONNECTION in the tests' environment
+        assert main.search_bar.typing_pause is False  # no SSH_CONNECTION in the tests' environment
         await pilot.press(*"bol")
         assert main.view.query == "bol"
-        main.typing_pause = True
+        main.search_bar.typing_pause = True
         await pilot.press("t", "x")  # right behind "l": the same burst
         assert main.view.query == "bol"
         main.settle()  # what the pause does
@@ -200,7 +200,7 @@ async def test_full_text_matches_show_their_snippet(app: ReviewApp) -> None:
         if hit is None or not hit.snippet:
             pytest.skip("the search gives no snippets for body: terms")
         line = str(status.render())
-        assert hit.snippet in line and "(!)" in line
+        assert hit.snippet in line and "(esc, then !)" in line  # from the search box: ! would be typed
         for _ in range(len("body:advice")):
             await pilot.press("backspace")
         await ready(pilot)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -57,7 +59,7 @@ async def test_twin_missing_says_so(app: ReviewApp) -> None:
         await ready(pilot)
         await select(pilot, app, "zenit")
         await pilot.press("t")
-        assert any("no Japanese twin" in n for n in notices(app))
+        assert "This review has no Japanese (日本語) twin in this collection." in notices(app)
 
 
 async def test_company_jump_opens_the_company_review(app: ReviewApp) -> None:
@@ -82,7 +84,7 @@ async def test_company_jump_without_a_company_review_says_so_clearly(app: Review
         await pilot.press("c")
         await pilot.pause()
         assert app.screen is app.main
-        assert any("no company review for zenit" in n.lower() for n in notices(app))
+        assert "No company review for 'zenit' in this collection." in notices(app)
 
 
 async def test_products_key_lists_the_company_products(app: ReviewApp) -> None:
@@ -178,3 +180,28 @@ async def test_explain_key_shows_why_a_result_is_listed(app: ReviewApp) -> None:
         await ready(pilot)
         await pilot.press("escape", "w")
         assert any("filters" in n for n in notices(app))
+
+
+def cli_explanation(root: Path, query: str, path: str) -> list[str]:
+    """What `reviewtui search --explain --json` says about the review at path."""
+    argv = [sys.executable, "-m", "reviewtui", "search", "--root", str(root), "--explain", "--json", "--", query]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=120).stdout
+    return next(item["explain"] for item in json.loads(out) if item["path"] == path)
+
+
+@pytest.mark.parametrize(("query", "flip"), [("acme x1", False), ("acme x1", True), ("dac price<500 boltt", False)])
+async def test_explain_key_says_what_search_explain_says(app: ReviewApp, query: str, flip: bool) -> None:
+    """`w` on a row (a folded twin pair; its other language; a typo and a filter) shows the lines
+    the CLI prints for that review, never "No explanation given."."""
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await select(pilot, app, query)
+        if flip:
+            await pilot.press("t")
+        hit = app.main.results_list.highlighted
+        assert hit is not None and (hit.twin is not None or not flip)
+        await pilot.press("w")
+        shown = notices(app)[-1]
+    expected = cli_explanation(app.root, query, hit.review.path)
+    assert len(expected) >= 2 and expected[-1].startswith("total ")
+    assert shown.splitlines() == expected

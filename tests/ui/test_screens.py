@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
+from textual.widgets import Static
 
 from reviewtui.core.config import Config, load_config
 from reviewtui.ui.app import ReviewApp, make_app
@@ -14,6 +15,7 @@ from reviewtui.ui.messages import IndexProgress
 from reviewtui.ui.screens.detail import DetailScreen
 from reviewtui.ui.screens.help import HelpScreen
 from reviewtui.ui.screens.problems import ProblemsScreen
+from reviewtui.ui.widgets.review_detail import ReviewDetail
 from reviewtui.ui.widgets.status_bar import StatusBar
 from reviewtui.ui.widgets.tag_filter import TagFilter
 from tests.ui.conftest import ready
@@ -37,15 +39,32 @@ async def test_detail_is_a_pane_when_wide_and_a_screen_when_narrow(app: ReviewAp
         assert main.detail.display
 
 
-async def test_detail_pane_waits_for_the_highlight_to_settle(app: ReviewApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+async def test_detail_pane_follows_the_cursor_at_once(collection: Path) -> None:
+    """The pane's review is bound to the screen's: right after the cursor moves the pane names
+    the highlighted review, and the previous review's sections are never on show under it (the
+    pane says it is catching up until the new ones are rendered, once the cursor rests)."""
+    shown: list[object] = []
+    app = make_app(collection, config=Config())
+    async with app.run_test(size=(120, 40), message_hook=shown.append) as pilot:
         await ready(pilot)
-        main = app.main
-        first = main.detail.review
-        await pilot.press("escape", "down", "down", "down")
-        assert main.detail.review is first  # not yet: the pane is debounced
+        main, detail = app.main, app.main.detail
+        await pilot.press("escape")
+        for _ in range(3):
+            await pilot.press("down")
+            hit = main.results_list.highlighted
+            assert hit is not None and detail.review is hit.review and main.reading is hit.review
+            assert str(detail.query_one("#review-name", Static).render()) == hit.review.target_name
+            last = [m.review for m in shown if isinstance(m, ReviewDetail.Shown)][-1]
+            assert last is hit.review or detail.catching_up
+        await pilot.pause()
+        assert detail.query_one("#detail-catching-up").display != detail.query_one("#detail-sections").display
+        rendered = len({id(m) for m in shown if isinstance(m, ReviewDetail.Shown)})
+        await ready(pilot)
         await pilot.pause(0.3)
-        assert main.detail.review == main.results_list.highlighted.review != first
+        done = list({id(m): m.review for m in shown if isinstance(m, ReviewDetail.Shown)}.values())
+        assert done[-1] is hit.review and not detail.catching_up
+        assert detail.query_one("#detail-sections").display and not detail.query_one("#detail-catching-up").display
+        assert len(done) - rendered <= 1  # the reviews passed on the way were never rendered
 
 
 async def test_tag_panel_follows_width_and_f_toggles_it(app: ReviewApp) -> None:
@@ -101,8 +120,10 @@ async def test_problem_count_is_shown_and_bang_lists_them(app: ReviewApp) -> Non
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
         status = str(app.main.query_one(StatusBar).render())
-        assert "1 error" in status and "press !" in status
-        await pilot.press("escape", "exclamation_mark")
+        assert "1 error" in status and "press esc, then ! to list them" in status  # the search box has focus
+        await pilot.press("escape")
+        assert "1 error — press ! to list them" in str(app.main.query_one(StatusBar).render())
+        await pilot.press("exclamation_mark")
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)
         assert [p.path for p in app.screen.problems] == ["_products/en/acme/broken.md"]
@@ -338,4 +359,4 @@ async def test_problems_in_the_bodies_reach_the_status_bar_once_stored(
         assert app.main.catalog is not None and app.main.catalog.problems == expected
         assert app.main.query_one(StatusBar).problems == len(expected)
         line = str(app.main.query_one(StatusBar).render())
-        assert "1 error, 1 warning — press ! to list them" in line and "reading" not in line
+        assert "1 error, 1 warning — press esc, then ! to list them" in line and "reading" not in line

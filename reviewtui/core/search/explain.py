@@ -51,18 +51,22 @@ class WordMatch:
         return f"{self.field}: {word.squashed!r} {sign} {self.token!r} ({self.how})  +{self.quality:.2f}"
 
 
-def field_tokens(matcher: Matcher, i: int, review: Review) -> list[set[str]]:
-    """The tokens review i holds per field, as `builder.build` put them in the vocabulary."""
+def field_tokens(matcher: Matcher, i: int, review: Review) -> list[list[str]]:
+    """The tokens review i holds per field, as `builder.build` put them in the vocabulary.
+
+    Sorted: of two tokens that match a word equally well the first is named, so an explanation
+    never depends on the order of a set (string hashes differ from process to process)."""
     data = matcher.data
     name = name_entries(data.names[i], data.squashed[i], data.models[i])
     tags: set[str] = set()
     for tag in data.tags[i]:
         tags.update(tag.split())
         tags.add(tag.replace(" ", ""))
-    return [name, matcher.company_tokens(data.companies[i]), tags, set(tokens(fold(review.summary)))]
+    held = (name, matcher.company_tokens(data.companies[i]), tags, set(tokens(fold(review.summary))))
+    return [sorted(field) for field in held]
 
 
-def word_match(matcher: Matcher, i: int, review: Review, word: Word, fields: list[set[str]]) -> WordMatch | None:
+def word_match(matcher: Matcher, i: int, review: Review, word: Word, fields: list[list[str]]) -> WordMatch | None:
     """The best match of a free word in review i, by the same rules as `Matcher.word`."""
     ws = word.squashed
     best: WordMatch | None = None

@@ -7,7 +7,6 @@ send messages up. Loading and searching run in thread workers, so typing never w
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
@@ -26,7 +26,7 @@ from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Review
 from reviewtui.core.search.engine import Hit, Results, SearchIndex
 from reviewtui.core.services.library import Library, open_library
-from reviewtui.ui import navigation as nav
+from reviewtui.ui import actions
 from reviewtui.ui.commands import bindings
 from reviewtui.ui.debounce import Debouncer
 from reviewtui.ui.messages import (
@@ -37,6 +37,8 @@ from reviewtui.ui.messages import (
     SearchDone,
     SettingsChanged,
 )
+from reviewtui.ui.messages_detail import DetailClosed
+from reviewtui.ui.screens.detail import DetailScreen
 from reviewtui.ui.view_state import KIND_FILTERS, LANG_FILTERS, PREFERRED, View, count_text, cycle
 from reviewtui.ui.widgets.results_list import CursorGutter, ResultsHeader, ResultsList
 from reviewtui.ui.widgets.review_detail import ReviewDetail
@@ -50,22 +52,14 @@ ROOMY = 100
 """From this width the tag panel is shown unless the user hid it (`f`)..."""
 SPACIOUS = 150
 """...but from WIDE it gives its room to the detail pane, up to this width."""
-DETAIL_DELAY = 0.12
-"""Seconds the highlight must rest before the detail pane follows it."""
+PANE_SETTLE = 0.08
+"""Seconds the highlight rests before the detail pane renders the review's sections (its header
+and bars follow the cursor at once): a held key renders none of the reviews it passes."""
 TAGS_DELAY = 0.4
 """Seconds after the last keystroke before the tag counts are recounted (the panel is costly to resend)."""
-#: Typing: the query is searched once keys pause this long, and at least this often while they don't.
-QUERY_DELAY = 0.1
-QUERY_MAX_WAIT = 0.3
 
 
-def remote() -> bool:
-    """Whether the screen is sent over a network: an SSH login, or `reviewtui serve` (which sets
-    REVIEWTUI_READONLY for its visitors). Only then do keys typed in a burst wait for a pause."""
-    return any(os.environ.get(name) for name in ("SSH_CONNECTION", "SSH_CLIENT", "REVIEWTUI_READONLY"))
-
-
-class MainScreen(Screen[None]):
+class MainScreen(actions.ReviewActions, Screen[None]):
     AUTO_FOCUS = "#search"
 
     BINDINGS: list[BindingType] = bindings("main")
@@ -74,6 +68,10 @@ class MainScreen(Screen[None]):
     """The query, filters and sort the list shows."""
     show_tags: var[bool | None] = var(None, init=False)
     """The tag panel: None follows the width, True/False is the user's choice."""
+    reading: var[Review | None] = var(None, init=False)
+    """The review in the detail pane (bound into it): the highlighted one, or one opened there."""
+    typing: var[bool] = var(False, init=False)
+    """The focus is in a text box, where printable keys are typed, not run (bound into the status)."""
 
     def __init__(
         self, root: Path, view: View, *, site_base: str, allow_external: bool = True, cache: bool = True
@@ -93,10 +91,6 @@ class MainScreen(Screen[None]):
         self.results: Results | None = None
         self.searching = False
         self._open_when_ready = False
-        self._typing_since: float | None = None
-        self._last_key = 0.0
-        self.typing_pause = remote()
-        """Coalesce keys typed in a burst (over a network, where each repaint costs bytes)."""
         self._later = Debouncer(self)
         self._focus_pane = False
 
@@ -118,8 +112,10 @@ class MainScreen(Screen[None]):
                     listing = ResultsList(id="results")
                     yield CursorGutter(listing, id="gutter")
                     yield listing
-            yield ReviewDetail(site_base=self.site_base, allow_external=self.allow_external, id="detail")
-        yield StatusBar(id="status")
+            yield ReviewDetail(
+                site_base=self.site_base, allow_external=self.allow_external, settle=PANE_SETTLE, id="detail"
+            ).data_bind(review=MainScreen.reading)
+        yield StatusBar(id="status").data_bind(typing=MainScreen.typing)
         yield Footer()
 
     @property
@@ -164,7 +160,10 @@ class MainScreen(Screen[None]):
         elif reading and not self.wide and self.detail.review is not None:
             # Narrowed while reading the pane: carry on reading on the detail screen.
             self.results_list.focus()
-            nav.open_detail_screen(self, self.detail.review)
+            self.open_detail(self.detail.review)
+
+    def watch_focused(self, focused: Widget | None) -> None:
+        self.typing = isinstance(focused, Input)
 
     def watch_show_tags(self) -> None:
         self._apply_width(self.size.width)
@@ -267,11 +266,15 @@ class MainScreen(Screen[None]):
     def settle(self) -> None:
         """Do the deferred updates (query, tag counts, detail pane) now: for scripts and snapshots."""
         self._later.flush()
+        if self.search_bar.waiting:
+            self._apply_query()
+        if self.detail.waiting:
+            self.detail.catch_up()
 
     @property
     def unsettled(self) -> bool:
         """True while a deferred update waits (see settle)."""
-        return self._later.pending
+        return self._later.pending or self.search_bar.waiting or self.detail.waiting
 
     def _empty_text(self) -> str:
         return "No matches. Press x to clear the filters." if self.view.is_filtered else "No matches."
@@ -304,26 +307,9 @@ class MainScreen(Screen[None]):
         if self.results is not None:
             self.query_one(TagFilter).show(self.results.tag_counts(), self.view.tags)
 
-    @on(Input.Changed, "#search")
-    def _query_changed(self, event: Input.Changed) -> None:
-        """A key after a pause searches at once; keys that follow it quickly are searched when
-        typing pauses (or every QUERY_MAX_WAIT): intermediate result sets that the next key
-        replaces would only cost repaints, which matter over SSH."""
-        now = time.monotonic()
-        last, self._last_key = self._last_key, now
-        if not self.typing_pause or now - last >= QUERY_DELAY:  # local, or the first key of a burst
-            self._apply_query()
-            return
-        if self._typing_since is None:
-            self._typing_since = now
-        if now - self._typing_since >= QUERY_MAX_WAIT:
-            self._apply_query()
-        else:
-            self._later.call_later("query", QUERY_DELAY, self._apply_query)
-
+    @on(SearchBar.QueryChanged)
     def _apply_query(self) -> None:
-        self._later.cancel("query")
-        self._typing_since = None
+        self.search_bar.cancel_wait()
         query = self.search_bar.value
         if query != self.view.query:
             self.view = replace(self.view, query=query)
@@ -343,8 +329,7 @@ class MainScreen(Screen[None]):
 
     def set_query(self, query: str) -> None:
         """Search for query from the list (a jump); focus goes to the results."""
-        self._later.cancel("query")
-        self._typing_since = None
+        self.search_bar.cancel_wait()
         self.search_bar.value = query
         self.view = replace(self.view, query=query)
         self.results_list.focus()
@@ -356,32 +341,41 @@ class MainScreen(Screen[None]):
         self._show_position()
         self._show_snippet()
         if self.wide:
-            self._later.call_later("detail", DETAIL_DELAY, self._update_detail)
+            self.reading = event.hit.review if event.hit else None
 
     def show_in_pane(self, review: Review, width: int) -> None:
         """Show a review in the detail pane (when width is wide enough) and focus it."""
         self._apply_width(width)
         if self.wide:
-            self._later.cancel("detail")
-            self.detail.review = review
+            self.reading = review
             self.detail.focus()
             self._focus_pane = True  # again once this screen is back on top (it restores its focus)
 
     def _update_detail(self) -> None:
         hit = self.results_list.highlighted
-        review = hit.review if hit else None
-        if self.detail.review is not review:
-            self.detail.review = review
+        self.reading = hit.review if hit else None
+
+    def open_detail(self, review: Review) -> None:
+        """The review on its own screen; when it closes, list the company's products if asked to."""
+        if self.catalog is None:
+            return
+
+        def closed(result: DetailClosed | None) -> None:
+            if result is not None and result.products_of is not None:
+                self.set_query(actions.products_query(result.products_of))
+
+        screen = DetailScreen(review, self.catalog, site_base=self.site_base, allow_external=self.allow_external)
+        self.app.push_screen(screen, closed)
 
     @on(ReviewDetail.JumpTo)
     def _pane_jump(self, event: ReviewDetail.JumpTo) -> None:
         event.stop()
-        nav.open_detail_screen(self, event.review)
+        self.open_detail(event.review)
 
     @on(ReviewDetail.ListProducts)
     def _pane_products(self, event: ReviewDetail.ListProducts) -> None:
         event.stop()
-        nav.products(self, event.company)
+        self.set_query(actions.products_query(event.company))
 
     @on(ResultsList.Selected)
     def _selected(self, event: ResultsList.Selected) -> None:
@@ -397,7 +391,7 @@ class MainScreen(Screen[None]):
             self._update_detail()
             self.detail.focus()
         else:
-            nav.open_detail_screen(self, hit.review)
+            self.open_detail(hit.review)
 
     @property
     def current(self) -> Hit | None:
@@ -437,31 +431,35 @@ class MainScreen(Screen[None]):
     def action_toggle_tags(self) -> None:
         self.show_tags = not self.has_class("-tags")
 
+    def acted_on(self) -> Review | None:
+        hit = self.current
+        if hit is None:
+            self.app.notify(actions.NOTHING_HIGHLIGHTED, severity="warning", timeout=3)
+        return hit.review if hit is not None else None
+
+    def jump_to(self, review: Review, origin: Review) -> None:
+        self.open_detail(review)
+
+    def list_products(self, of: Review, products: tuple[Review, ...]) -> None:
+        self.set_query(actions.products_query(of))
+
     def action_twin(self) -> None:
-        nav.twin(self)
-
-    def action_company(self) -> None:
-        nav.company(self)
-
-    def action_products(self) -> None:
-        nav.products(self)
+        """Flip a folded row to its twin; when the twin is filtered out, open it on its own screen."""
+        hit = self.current
+        if hit is None or hit.twin is None:
+            super().action_twin()
+            return
+        highlights = hit.highlights if hit.twin.target_name == hit.review.target_name else ()
+        flipped = Hit(hit.twin, hit.score, highlights, hit.snippet, hit.explain, hit.review)
+        self.results_list.replace_hit(self.results_list.cursor, flipped)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "pager"):
             return self.allow_external
         return True
 
-    def action_edit(self) -> None:
-        nav.external(self, "editor")
-
-    def action_pager(self) -> None:
-        nav.external(self, "pager")
-
-    def action_open_page(self) -> None:
-        nav.page_link(self, copy=False)
-
-    def action_copy_page(self) -> None:
-        nav.page_link(self, copy=True)
-
     def action_explain(self) -> None:
-        nav.explain(self)
+        """Why the highlighted review matched: the lines `reviewtui search --explain` prints."""
+        review = self.acted_on()
+        if review is not None and self.index is not None:
+            actions.explain(self.app, self.index, review, self.view.query, lang=self.view.lang)

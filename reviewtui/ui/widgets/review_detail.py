@@ -1,13 +1,15 @@
 """The detail of one review: header, six rating bars, then its sections and references.
 
-Set `review` (and `catalog` once) from the owner. Swapping reviews reuses the section widgets:
-each Markdown is updated in place, the header and bars are re-rendered, and a burst of changes
-renders only the latest review. `Shown` is posted when a review is fully on screen.
+Set `review` (and `catalog` once) from the owner, or bind it (`data_bind`). The header and the
+rating bars follow a new review at once; its sections (Markdown, the costly part) follow once the
+review has rested `settle` seconds, and until then the previous review's sections are hidden
+behind a one-line "Showing the review…" (`catching_up`). Swapping reviews reuses the section
+widgets, and a burst of changes renders only the latest review. `Shown` is posted when a review
+is fully on screen.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -19,20 +21,20 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import var
+from textual.timer import Timer
 from textual.widgets import Static
 
 from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Review
-from reviewtui.core.text import clean
+from reviewtui.ui.actions import ReviewActions
 from reviewtui.ui.commands import bindings
-from reviewtui.ui.external import command_for, run_suspended
-from reviewtui.ui.links import DEFAULT_SITE_BASE, copy_url, open_url, page_url
+from reviewtui.ui.links import DEFAULT_SITE_BASE
 from reviewtui.ui.widgets.rating_bars import RatingBars, rows_for
-from reviewtui.ui.widgets.review_header import ReviewHeader, language_name
+from reviewtui.ui.widgets.review_header import ReviewHeader
 from reviewtui.ui.widgets.review_sections import ReferenceList, ReferencesView, SectionView
 
 
-class ReviewDetail(VerticalScroll):
+class ReviewDetail(ReviewActions, VerticalScroll):
     """A scrollable view of one review. Keys act on the review shown; see BINDINGS."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("detail")
@@ -42,6 +44,7 @@ class ReviewDetail(VerticalScroll):
         height: 1fr;
         padding: 0 1;
         & > #detail-empty { color: $text-muted; padding: 1 0; }
+        & > #detail-catching-up { color: $text-muted; margin: 1 0 0 0; }
         & > RatingBars { margin: 1 0 0 0; }
         & > #detail-sections { height: auto; }
     }
@@ -98,6 +101,7 @@ class ReviewDetail(VerticalScroll):
         *,
         site_base: str = DEFAULT_SITE_BASE,
         allow_external: bool = True,
+        settle: float = 0.0,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -106,20 +110,31 @@ class ReviewDetail(VerticalScroll):
             catalog: Where company, twin and product links are looked up (may be set later).
             site_base: The public site the page URL is built on.
             allow_external: Whether $EDITOR/$PAGER may be started (off for remote sessions).
+            settle: Seconds a new review rests before its sections are rendered (a pane beside a
+                list whose cursor moves: holding a key renders no review it passes).
         """
         super().__init__(id=id, classes=classes)
         self.catalog = catalog
         self.site_base = site_base
         self.allow_external = allow_external
+        self.settle = settle
         self._shown: Review | None = None
         self._rendering = False
+        self._waiting: Timer | None = None
         self._views: list[SectionView] = []
+        # Kept, not queried: they change on every move of the cursor beside the pane.
+        self._empty = Static(Content("No review selected."), id="detail-empty")
+        self._header = ReviewHeader()
+        self._bars = RatingBars(id="detail-bars")
+        self._notice = Static(Content("Showing the review…"), id="detail-catching-up")
+        self._sections = Vertical(ReferencesView(), id="detail-sections")
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("No review selected."), id="detail-empty")
-        yield ReviewHeader()
-        yield RatingBars(id="detail-bars")
-        yield Vertical(ReferencesView(), id="detail-sections")
+        yield self._empty
+        yield self._header
+        yield self._bars
+        yield self._notice
+        yield self._sections
 
     def on_mount(self) -> None:
         self._show_static(None)
@@ -127,69 +142,113 @@ class ReviewDetail(VerticalScroll):
             self.watch_review()
 
     def watch_review(self) -> None:
+        """The header and bars at once; the sections now or once the review rests (see settle)."""
+        if not self.is_mounted:
+            return
+        self._show_static(self.review)
+        if self._waiting is not None:
+            self._waiting.stop()
+            self._waiting = None
+        if self._rendering:
+            return  # the render gives way after its current section (see _render_latest)
+        if self.settle > 0 and self.review is not None:
+            self._waiting = self.set_timer(self.settle, self.catch_up)
+        else:
+            self.catch_up()
+
+    @property
+    def waiting(self) -> bool:
+        """True while the sections wait for the review to rest (see settle and catch_up)."""
+        return self._waiting is not None
+
+    def catch_up(self) -> None:
+        """Render the sections of `review` now (a running render picks it up when it ends)."""
+        self._waiting = None
         if self.is_mounted and not self._rendering:
             self._rendering = True
             self.run_worker(self._render_latest(), group="review-detail", description="render review")
 
     async def _render_latest(self) -> None:
-        """Render until what is shown is what was asked for, skipping reviews passed meanwhile."""
+        """Render `review`'s sections; when `review` changes meanwhile, stop after the current
+        section and start over (at once, or once the new review rests)."""
+        review = self.review
+        self._shown = None  # the sections are in flux: hidden until they are review's
+        self._place(review)
         try:
-            while True:
-                review = self.review
-                try:
-                    await self._show(review)
-                except NoMatches:
-                    if self.is_attached:
-                        raise
-                    return  # removed while rendering (its screen closed on a resize): nothing to show
-                self._shown = review
-                if self.review is review:
-                    break
+            done = await self._show(review)
+        except NoMatches:
+            if self.is_attached:
+                raise
+            return  # removed while rendering (its screen closed on a resize): nothing to show
         finally:
             self._rendering = False
+        if not done or self.review is not review:
+            self.watch_review()
+            return
+        self._shown = review
+        self._place(review)
         self.refresh_bindings()
-        self.post_message(self.Shown(self, self._shown))
+        self.post_message(self.Shown(self, review))
+
+    @property
+    def catching_up(self) -> bool:
+        """True while the sections on show are not those of `review` (they are hidden meanwhile)."""
+        return self.review is not self._shown
+
+    def _place(self, review: Review | None) -> None:
+        """Which parts show: the sections only when they are review's, else the notice.
+
+        Only `display` changes: a class on the pane would restyle every block of every section
+        below it, which costs a keystroke 200 ms on a long review."""
+        behind = review is not None and self.catching_up
+        self._empty.display = review is None
+        self._notice.display = behind
+        self._sections.display = review is not None and not behind
+        self._header.display = self._bars.display = review is not None
 
     def _show_static(self, review: Review | None) -> None:
-        self.query_one("#detail-empty").display = review is None
-        for widget in (self.query_one(ReviewHeader), self.query_one("#detail-bars"), self.sections):
-            widget.display = review is not None
+        """The header and bars of review (cheap: they follow the cursor at once)."""
+        self._place(review)
         if review is not None:
-            self.query_one(ReviewHeader).show(review, self.catalog)
-            self.query_one("#detail-bars", RatingBars).rows = rows_for(review)
+            self._header.show(review, self.catalog)
+            self._bars.rows = rows_for(review)
 
     @property
     def sections(self) -> Vertical:
-        return self.query_one("#detail-sections", Vertical)
+        return self._sections
 
-    async def _show(self, review: Review | None) -> None:
-        with self.app.batch_update():
-            if review is None and self.query_one(ReferenceList).has_focus:
-                self.focus()
-            self._show_static(review)
-            if review is None:
-                return
-            sections = review.sections
-            body = [s for s in sections if s.key != "references"]
-            while len(self._views) < len(body):
-                view = SectionView()
-                await self.sections.mount(view, before=self.query_one(ReferencesView))
-                # Listed once mounted: a render cancelled during the mount must not leave a view
-                # without its children for the next one to fill.
-                self._views.append(view)
-            pending: list[AwaitComplete] = []
-            for view, section in zip(self._views, body, strict=False):
-                view.display = True
-                pending.append(view.show(section))
-            for view in self._views[len(body) :]:
-                view.display = False
-            listing = self.query_one(ReferenceList)
-            had_focus = listing.has_focus
-            pending.extend(self._place_references(review))
-            if had_focus and not (listing.display and self.query_one(ReferencesView).display):
-                self.focus()  # the references the cursor was in are gone with the old review
-            self.scroll_home(animate=False, immediate=True)
-            await asyncio.gather(*pending)
+    async def _show(self, review: Review | None) -> bool:
+        """Render review's sections one by one; False when `review` changed before the last.
+
+        They are hidden meanwhile (see `_place`), so no half-made state shows and nothing holds
+        the screen back: a key is handled between two sections, never after the whole review."""
+        if review is None and self.query_one(ReferenceList).has_focus:
+            self.focus()
+        if review is None:
+            return True
+        body = [s for s in review.sections if s.key != "references"]
+        while len(self._views) < len(body):
+            view = SectionView()
+            await self.sections.mount(view, before=self.query_one(ReferencesView))
+            # Listed once mounted: a render cancelled during the mount must not leave a view
+            # without its children for the next one to fill.
+            self._views.append(view)
+        for view in self._views[len(body) :]:
+            view.display = False
+        listing = self.query_one(ReferenceList)
+        had_focus = listing.has_focus
+        references = self._place_references(review)
+        if had_focus and not (listing.display and self.query_one(ReferencesView).display):
+            self.focus()  # the references the cursor was in are gone with the old review
+        self.scroll_home(animate=False, immediate=True)
+        for view, section in zip(self._views, body, strict=False):
+            view.display = True
+            await view.show(section)
+            if self.review is not review:
+                return False
+        for pending in references:
+            await pending
+        return self.review is review
 
     def _place_references(self, review: Review) -> list[AwaitComplete]:
         """Show the References section where the file has it (normally last)."""
@@ -212,7 +271,7 @@ class ReviewDetail(VerticalScroll):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         review = self.review
-        if action in ("twin", "references", "open_page", "copy_page", "edit", "view"):
+        if action in ("twin", "references", "open_page", "copy_page", "edit", "pager"):
             return review is not None
         if action == "company":
             return review is not None and review.kind != "company"
@@ -220,42 +279,14 @@ class ReviewDetail(VerticalScroll):
             return review is not None and review.kind == "company"
         return True
 
-    def action_company(self) -> None:
-        """Post JumpTo for the company review, or say there is none."""
-        review = self.review
-        if review is None or review.kind == "company":
-            return
-        company = self.catalog.company_of(review) if self.catalog is not None else None
-        if company is None:
-            name = clean(review.company_id)
-            self.notify(f"No company review for '{name}' in this collection.", severity="warning", markup=False)
-            return
-        self.post_message(self.JumpTo(self, company, review))
+    def acted_on(self) -> Review | None:
+        return self.review
 
-    def action_twin(self) -> None:
-        """Post JumpTo for the same review in the other language, or say there is none."""
-        review = self.review
-        if review is None:
-            return
-        twin = self.catalog.twin_of(review) if self.catalog is not None else None
-        if twin is None:
-            other = "Japanese (日本語)" if review.lang == "en" else "English"
-            self.notify(f"No {other} version of this review in this collection.", severity="warning", markup=False)
-            return
-        self.post_message(self.JumpTo(self, twin, review))
+    def jump_to(self, review: Review, origin: Review) -> None:
+        self.post_message(self.JumpTo(self, review, origin))
 
-    def action_products(self) -> None:
-        """Post ListProducts for a company review."""
-        review = self.review
-        if review is None or review.kind != "company":
-            return
-        products = tuple(self.catalog.products_of(review)) if self.catalog is not None else ()
-        if not products:
-            self.notify(
-                f"No {language_name(review.lang)} product reviews of {clean(review.target_name)} in this collection.",
-                markup=False,
-            )
-        self.post_message(self.ListProducts(self, review, products))
+    def list_products(self, of: Review, products: tuple[Review, ...]) -> None:
+        self.post_message(self.ListProducts(self, of, products))
 
     def action_references(self) -> None:
         listing = self.query_one(ReferenceList)
@@ -263,36 +294,3 @@ class ReviewDetail(VerticalScroll):
             listing.focus()
         else:
             self.notify("This review lists no references.", markup=False)
-
-    def action_open_page(self) -> None:
-        url = self._page_url()
-        if url is not None:
-            open_url(self.app, url, what="Review page")
-
-    def action_copy_page(self) -> None:
-        url = self._page_url()
-        if url is not None:
-            copy_url(self.app, url, what="Page URL")
-
-    def _page_url(self) -> str | None:
-        if self.review is None:
-            return None
-        url = page_url(self.review, self.site_base)
-        if url is None:
-            self.notify("This review has no usable permalink.", severity="warning", markup=False)
-        return url
-
-    def action_edit(self) -> None:
-        self._open_file("editor")
-
-    def action_view(self) -> None:
-        self._open_file("pager")
-
-    def _open_file(self, program: str) -> None:
-        review = self.review
-        if review is None:
-            return
-        if not self.allow_external or self.catalog is None:
-            self.notify(f"Opening files in the {program} is turned off here.", severity="warning", markup=False)
-            return
-        run_suspended(self.app, command_for(program), self.catalog.root / review.path)

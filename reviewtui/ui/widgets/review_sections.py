@@ -56,20 +56,28 @@ class SectionView(Vertical):
     }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Kept, not queried: `show` may come before this view's compose has run (a view mounted
+        # while its screen is being covered by another).
+        self._heading = Static(classes="section-heading")
+        self._bars = RatingBars(classes="section-score")
+        self._markdown = SafeMarkdown()
+
     def compose(self) -> ComposeResult:
-        yield Static(classes="section-heading")
-        yield RatingBars(classes="section-score")
-        yield SafeMarkdown()
+        yield self._heading
+        yield self._bars
+        yield self._markdown
 
     def show(self, section: Section) -> AwaitComplete:
         """Show a section; await the result to know the Markdown is mounted."""
-        self.query_one(".section-heading", Static).update(Content(section.heading))
-        bars = self.query_one(RatingBars)
+        self._heading.update(Content(section.heading))
+        bars = self._bars
         scored = section.score is not None and section.key in CRITERIA
         bars.display = scored
         if scored and section.score is not None:
             bars.rows = (BarRow("", section.score),)
-        markdown = self.query_one(SafeMarkdown)
+        markdown = self._markdown
         if markdown.source == section.text:
             return AwaitComplete.nothing()
         return markdown.update(section.text)

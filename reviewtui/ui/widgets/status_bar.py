@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.reactive import var
 from textual.widgets import Static
 
 from reviewtui.core.catalog import Catalog
+from reviewtui.ui.commands import BY_ID
 from reviewtui.ui.widgets.row_format import score_bar
 
 
@@ -33,13 +35,20 @@ class StatusBar(OneLine):
     highlighted result matched in its body text, it shows the words around the match instead,
     with the problem count kept short at the end (the line never changes size, so it costs one
     row of repaint, never a relayout).
+
+    The key it names to list the problems is one that works where the focus is: from a text box,
+    where `!` would be typed into the query, it names the key that leaves the box first.
     """
+
+    typing: var[bool] = var(False, init=False)
+    """The focus is in a text box, which would type the keys named here (bound from the screen)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("Starting…", id=id)
         self.problems = 0
         self._summary: Content = Content("Starting…")
         self._short: Content = Content("")
+        self._hint = False
         self._snippet: str | None = None
 
     def progress(self, done: int, total: int) -> None:
@@ -59,13 +68,15 @@ class StatusBar(OneLine):
                 f"{n} {label}{'s' * (n != 1)}" for n, label in ((errors, "error"), (warnings, "warning")) if n
             )
             parts += ["  ·  ", (f"⚠ {what}", "bold $warning")]
-            parts.append(" so far" if pending else " — press ! to list them")
-            self._short = Content.assemble("  ·  ", (f"⚠ {self.problems:,} (!)", "bold $warning"))
+            if pending:
+                parts.append(" so far")
+            self._short = Content.assemble("  ·  ", (f"⚠ {self.problems:,}", "bold $warning"))
         elif not pending:
             parts.append("  ·  no problems")
         if pending:
             parts.append(("  ·  reading the bodies…", "dim"))
         self._summary = Content.assemble(*parts)
+        self._hint = bool(self.problems) and not pending
         self.set_class(bool(self.problems), "-problems")
         self._show()
 
@@ -78,8 +89,23 @@ class StatusBar(OneLine):
         self._snippet = snippet
         self._show()
 
+    def watch_typing(self) -> None:
+        self._show()
+
+    def problem_keys(self) -> str:
+        """The keys that list the problems from where the focus is, as the user types them."""
+        names = ("search.results", "app.problems") if self.typing else ("app.problems",)
+        return ", then ".join(self.app.get_key_display(BY_ID[name].binding()) for name in names)
+
     def _show(self) -> None:
         if self._snippet:
-            self.set(Content.assemble(("“" + self._snippet + "”", "italic"), self._short))
+            short = (
+                Content.assemble(self._short, (f" ({self.problem_keys()})", "bold $warning"))
+                if self._hint
+                else self._short
+            )
+            self.set(Content.assemble(("“" + self._snippet + "”", "italic"), short))
+        elif self._hint:
+            self.set(Content.assemble(self._summary, f" — press {self.problem_keys()} to list them"))
         else:
             self.set(self._summary)
