@@ -144,7 +144,7 @@ async def test_first_frame_comes_before_the_catalog(collection: Path, monkeypatc
     import threading
 
     gate = threading.Event()
-    from reviewtui.ui.screens import main as main_module
+    from reviewtui.ui.screens import loading as main_module
 
     real = main_module.open_library
 

@@ -25,7 +25,7 @@ SnapCompare = Callable[..., bool]
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """The status line says how long loading took: always "0.0 s" in pictures."""
-    monkeypatch.setattr("reviewtui.ui.screens.main.time.perf_counter", lambda: 0.0)
+    monkeypatch.setattr("reviewtui.ui.screens.loading.time.perf_counter", lambda: 0.0)
 
 
 def demo(config: Config | None = None) -> ReviewApp:

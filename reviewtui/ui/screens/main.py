@@ -6,8 +6,6 @@ send messages up. Loading and searching run in thread workers, so typing never w
 
 from __future__ import annotations
 
-import contextlib
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,20 +23,14 @@ from textual.worker import get_current_worker
 from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Review
 from reviewtui.core.search.engine import Hit, Results, SearchIndex
-from reviewtui.core.services.library import Library, open_library
+from reviewtui.core.services.library import Library
 from reviewtui.ui import actions
 from reviewtui.ui.commands import bindings
 from reviewtui.ui.debounce import Debouncer
-from reviewtui.ui.messages import (
-    IndexFailed,
-    IndexProgress,
-    IndexReady,
-    IndexStored,
-    SearchDone,
-    SettingsChanged,
-)
+from reviewtui.ui.messages import SearchDone, SettingsChanged
 from reviewtui.ui.messages_detail import DetailClosed
 from reviewtui.ui.screens.detail import DetailScreen
+from reviewtui.ui.screens.loading import LibraryLoading
 from reviewtui.ui.view_state import KIND_FILTERS, LANG_FILTERS, PREFERRED, View, count_text, cycle
 from reviewtui.ui.widgets.results_list import CursorGutter, ResultsHeader, ResultsList
 from reviewtui.ui.widgets.review_detail import ReviewDetail
@@ -59,7 +51,7 @@ TAGS_DELAY = 0.4
 """Seconds after the last keystroke before the tag counts are recounted (the panel is costly to resend)."""
 
 
-class MainScreen(actions.ReviewActions, Screen[None]):
+class MainScreen(LibraryLoading, actions.ReviewActions, Screen[None]):
     AUTO_FOCUS = "#search"
 
     BINDINGS: list[BindingType] = bindings("main")
@@ -169,64 +161,6 @@ class MainScreen(actions.ReviewActions, Screen[None]):
         self._apply_width(self.size.width)
         if self.show_tags and self.is_mounted:
             self.query_one(TagFilter).focus()
-
-    # ------------------------------------------------------------------ loading
-
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="Indexing")
-    def load(self) -> None:
-        worker = get_current_worker()
-        start = time.perf_counter()
-        try:
-            # A cold start shows the first results once the front matter is read; the bodies,
-            # the cache and its full-text index come after that (`Library.finish`).
-            library = open_library(
-                self.root,
-                cache=self.cache,
-                early=True,
-                progress=lambda done, total: self.post_message(IndexProgress(done, total)),
-                cancelled=lambda: worker.is_cancelled,
-            )
-            library.index  # noqa: B018 - built here, in the worker, not on the first keystroke
-        except Exception as exc:  # a bug, not a bad file: keep the app up and say so
-            self.post_message(IndexFailed(f"{type(exc).__name__}: {exc}"))
-            return
-        if worker.is_cancelled:
-            return
-        self.post_message(IndexReady(library, time.perf_counter() - start))
-        try:
-            notices = library.finish()
-            self.post_message(IndexStored(library))  # the status line drops "reading the bodies"
-            library.index.prepare()  # the first tag or number filter then costs no keystroke anything
-        except Exception as exc:  # the cache is only a speed-up: say so and carry on from memory
-            notices = [f"The index cache could not be updated ({type(exc).__name__}: {exc})."]
-        for notice in notices:
-            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
-                self.app.call_from_thread(self.app.notify, notice, severity="warning", timeout=8, markup=False)
-
-    @on(IndexProgress)
-    def _progress(self, event: IndexProgress) -> None:
-        self.query_one(StatusBar).progress(event.done, event.total)
-        self.results_list.set_placeholder(f"Loading… {event.done:,} of {event.total:,} files read")
-
-    @on(IndexReady)
-    def _ready(self, event: IndexReady) -> None:
-        self.library = event.library
-        self.catalog, self.index = event.library.catalog, event.library.index
-        for notice in event.library.notices:
-            self.app.notify(notice, severity="warning", timeout=8, markup=False)
-        self.detail.catalog = event.library.catalog
-        self._load_seconds = event.seconds
-        self.query_one(StatusBar).ready(event.library.catalog, event.seconds, event.library.bodies_pending)
-        self.search()
-
-    @on(IndexStored)
-    def _stored(self, event: IndexStored) -> None:
-        self.query_one(StatusBar).ready(event.library.catalog, self._load_seconds, event.library.bodies_pending)
-
-    @on(IndexFailed)
-    def _failed(self, event: IndexFailed) -> None:
-        self.query_one(StatusBar).failed(event.error)
-        self.results_list.set_placeholder("Nothing loaded.")
 
     # ------------------------------------------------------------------ searching
 
@@ -352,8 +286,7 @@ class MainScreen(actions.ReviewActions, Screen[None]):
             self._focus_pane = True  # again once this screen is back on top (it restores its focus)
 
     def _update_detail(self) -> None:
-        hit = self.results_list.highlighted
-        self.reading = hit.review if hit else None
+        self.reading = self.current.review if self.current else None
 
     def open_detail(self, review: Review) -> None:
         """The review on its own screen; when it closes, list the company's products if asked to."""
