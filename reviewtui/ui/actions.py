@@ -107,8 +107,9 @@ def explanation(index: SearchIndex, review: Review, query: str, *, lang: str | N
     if not query.strip():
         return (FILTERS_ONLY,)
     hits = index.search(query, lang=lang, explain=True).hits
-    row = hits.index_of(review.path) if isinstance(hits, HitList) else None
-    if row is None:
+    if isinstance(hits, HitList):
+        row = hits.index_of(review.path)
+    else:
         row = next((i for i, hit in enumerate(hits) if hit.review.path == review.path), None)
     return hits[row].explain if row is not None else (NOT_MATCHED,)
 

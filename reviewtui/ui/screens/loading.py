@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from reviewtui.core.catalog import Catalog
@@ -21,16 +22,11 @@ from reviewtui.ui.widgets.results_list import ResultsList
 from reviewtui.ui.widgets.review_detail import ReviewDetail
 from reviewtui.ui.widgets.status_bar import StatusBar
 
-if TYPE_CHECKING:
-    from textual.screen import Screen
 
-    _Host = Screen[None]
-else:
-    _Host = object
-
-
-class LibraryLoading(_Host):
-    """The main screen's loading: `load()` on mount; the screen provides what is declared here."""
+class LibraryLoading(Screen[None]):
+    """A screen that loads the library: `load()` on mount; the main screen, its one subclass,
+    provides what is declared here. A Screen, not a plain mixin: Textual finds `@on` handlers
+    only on its own classes."""
 
     root: Path
     cache: bool

@@ -15,7 +15,6 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
@@ -51,7 +50,7 @@ TAGS_DELAY = 0.4
 """Seconds after the last keystroke before the tag counts are recounted (the panel is costly to resend)."""
 
 
-class MainScreen(LibraryLoading, actions.ReviewActions, Screen[None]):
+class MainScreen(LibraryLoading, actions.ReviewActions):
     AUTO_FOCUS = "#search"
 
     BINDINGS: list[BindingType] = bindings("main")
@@ -200,15 +199,15 @@ class MainScreen(LibraryLoading, actions.ReviewActions, Screen[None]):
     def settle(self) -> None:
         """Do the deferred updates (query, tag counts, detail pane) now: for scripts and snapshots."""
         self._later.flush()
-        if self.search_bar.waiting:
+        if self.is_mounted and self.search_bar.waiting:  # (a script may ask before the compose)
             self._apply_query()
-        if self.detail.waiting:
+        if self.is_mounted and self.detail.waiting:
             self.detail.catch_up()
 
     @property
     def unsettled(self) -> bool:
         """True while a deferred update waits (see settle)."""
-        return self._later.pending or self.search_bar.waiting or self.detail.waiting
+        return self._later.pending or (self.is_mounted and (self.search_bar.waiting or self.detail.waiting))
 
     def _empty_text(self) -> str:
         return "No matches. Press x to clear the filters." if self.view.is_filtered else "No matches."
