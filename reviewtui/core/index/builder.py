@@ -34,7 +34,7 @@ Pieces = tuple[str, str, str, tuple[str, ...], str]
 name entries but the model (`name_entries`), each tag's `norm_label`, and the summary's tokens;
 entries and tokens (which hold no spaces) joined by spaces: one string each rather than dozens
 (kept by the thousand until the index is built, they would weigh 200 MB at 100k reviews).
-Parsing processes send them with each review (`parallel.py`): the parent then only gathers."""
+Parsing processes send them with each review (`workers.py`): the parent then only gathers."""
 
 
 def pieces_of(target_name: str, tags: tuple[str, ...], summary: str) -> Pieces:

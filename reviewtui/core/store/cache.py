@@ -7,7 +7,7 @@ only those that changed. Reviews come back without their bodies (sections and re
 on first use), which is what makes a warm start cheap. The schema and a fingerprint of the
 parser's source are stored; a cache from another version is rebuilt. A cache that is corrupt,
 locked or cannot be written never stops a load: it is rebuilt, or the load works from memory,
-with a one-line notice (`Catalog.notices`). `integrity.py` decides whether it can be believed.
+with a one-line notice (`Library.notices`). `integrity.py` decides whether it can be believed.
 """
 
 from __future__ import annotations
@@ -82,12 +82,12 @@ class Cache:
     path: Path | None = None
     rebuild: bool = False
     defer: bool = False
-    """Return once the files are parsed and store them later: the catalog's `store_later()` writes
+    """Return once the files are parsed and store them later: `Library.finish()` writes
     the cache and its full-text index (the app shows the first results before that)."""
     heads_first: bool = False
     """With `defer`: parsing processes read only the front matter of each file before the first
-    results, and the bodies after (see `parallel.start`). The problems the bodies add join the
-    catalog when `store_later()` has run. Worth it where the first results matter (the app);
+    results, and the bodies after (see `workers.start`). The problems the bodies add join the
+    catalog when `Library.finish()` has run. Worth it where the first results matter (the app);
     a command that waits for the whole load anyway does more work with it."""
 
 
@@ -324,7 +324,7 @@ def _stale(db: sqlite3.Connection) -> str | None:
 
 
 def shard_path(path: Path, number: int) -> Path:
-    """A full-text shard: the part of the index one parsing process wrote (`parallel.py`)."""
+    """A full-text shard: the part of the index one parsing process wrote (`workers.py`)."""
     return Path(f"{path}.fts{number}")
 
 

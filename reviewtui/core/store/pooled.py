@@ -49,7 +49,7 @@ def load_in_workers(
     spare: list[parallel.Process],
     pieces: dict[str, Any] | None,
 ) -> tuple[list[Review], list[Problem], Store | None, list[str], Any]:
-    """Parse the fresh files in worker processes (`parallel.py`) that write them into the cache,
+    """Parse the fresh files in worker processes (`workers.py`) that write them into the cache,
     while this process reads the unchanged ones from it. The first results need only the heads
     the workers send back; the bodies and the full-text index reach the cache meanwhile."""
     from reviewtui.core.store import workers as parallel

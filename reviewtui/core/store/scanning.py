@@ -1,6 +1,6 @@
 """Finding the review files of a collection: the walk over its folders.
 
-`catalog.scan` turns what is found into FileEntry objects and Problems.
+`store.files.scan` turns what is found into FileEntry objects and Problems.
 """
 
 from __future__ import annotations
