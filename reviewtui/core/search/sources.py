@@ -41,7 +41,7 @@ class Sources:
     """How to read a review's search columns without unpacking it (`builder.columns_of` by default)."""
     repack: Callable[[list[Review]], None] | None = None
     """Called on the reviews after a build from `pieces` of at least REPACK_FROM reviews (memory)."""
-    bodies: Callable[[], None] | None = None
+    bodies: Callable[[], object] | None = None
     """While the bodies are still with the parsing processes: makes them stored (runs once; a second
     caller waits), after which the library calls `SearchIndex.adopt_store`."""
 

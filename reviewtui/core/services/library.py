@@ -66,7 +66,7 @@ class Library:
             pieces=loaded.pieces or None,
             columns=columns_of,
             repack=repack,
-            bodies=self._finish_for_index if waits else None,
+            bodies=self.finish if waits else None,
         )
         index = SearchIndex(self.catalog, sources)
         loaded.pieces.clear()
@@ -105,8 +105,7 @@ class Library:
             gc.disable()
             try:
                 store, notices = pending()
-                if loaded.more_problems is not None:
-                    self.catalog.problems = loaded.more_problems(self.catalog.problems)
+                self.catalog.problems = pending.problems(self.catalog.problems)
                 index = self._index
                 if store is not None and index is not None and len(index.data.paths) == len(self.catalog.reviews):
                     store.save_index(index.data.dump_parts())
@@ -119,9 +118,6 @@ class Library:
             loaded.store = store
             self.notices.extend(notices)
             return notices
-
-    def _finish_for_index(self) -> None:
-        self.finish()
 
 
 def open_library(

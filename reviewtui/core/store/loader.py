@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,7 +16,8 @@ from typing import Any, Protocol
 from reviewtui.core.catalog import Catalog
 from reviewtui.core.model import Problem
 from reviewtui.core.store.cache import Cache, Store, db_path
-from reviewtui.core.store.files import Cancelled, Progress, parse_entries, scan
+from reviewtui.core.store.files import Cancelled, Progress, scan
+from reviewtui.core.store.gather import in_memory
 
 
 class Pending(Protocol):
@@ -28,6 +28,10 @@ class Pending(Protocol):
     """Body terms can only be answered once this has run (the bodies are in the workers until then)."""
 
     def __call__(self) -> tuple[Store | None, list[str]]: ...
+
+    def problems(self, problems: list[Problem]) -> list[Problem]:
+        """`problems` with what reading the bodies added (after the call; else `problems` itself)."""
+        ...
 
 
 @dataclass
@@ -43,8 +47,6 @@ class Loaded:
     """With `Cache(defer=True)`: the cache writes still to do."""
     pieces: dict[str, Any] = field(default_factory=dict)
     """Search data pieces made by parsing processes (`builder.pieces_of`), by path."""
-    more_problems: Callable[[list[Problem]], list[Problem]] | None = None
-    """With `Cache(heads_first=True)`: the problems once the bodies are read (call after `pending`)."""
 
 
 def load(
@@ -99,14 +101,9 @@ def _load(root: Path, progress: Progress | None, cancelled: Cancelled | None, ca
         )
         files = len(found.files) + found.unusable
         catalog = Catalog(root, reviews, problems, files)
-        return Loaded(catalog, store, notices, later, pieces, getattr(later, "problems", None))
+        return Loaded(catalog, store, notices, later, pieces)
     found = scan(root)
-    reviews = []
-    problems = list(found.problems)
-    for result in parse_entries(found.files, len(found.files), progress=progress, cancelled=cancelled):
-        problems.extend(result.problems)
-        if result.review is not None:
-            reviews.append(result.review)
+    reviews, problems, *_ = in_memory(found, [], progress, cancelled)
     return Loaded(Catalog(root, reviews, problems, len(found.files) + found.unusable))
 
 

@@ -7,7 +7,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from reviewtui.core.index.fulltext import FTS_TABLE, FullText, body_text, fts_text
-from reviewtui.core.model import ParseResult, Review
+from reviewtui.core.model import ParseResult, Problem, Review
 from reviewtui.core.store import integrity
 from reviewtui.core.store.cache import (
     MAX_SHARDS,
@@ -105,6 +105,10 @@ class Later:
     def __init__(self, writer: Writer, notices: list[str]) -> None:
         self.writer = writer
         self.notices = notices
+
+    def problems(self, problems: list[Problem]) -> list[Problem]:
+        """The bodies were parsed with the front matter: they add no problems now."""
+        return problems
 
     def __call__(self) -> tuple[Store | None, list[str]]:
         """Store the parsed files and build the full-text index; (the store or None, new notices)."""
