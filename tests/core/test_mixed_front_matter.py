@@ -77,7 +77,7 @@ def yaml_tree(trees: tuple[Path, Path]) -> Path:
 
 
 def head_fields(review: Review) -> tuple[Any, ...]:
-    """What a review's front matter gives (cached reviews compare by these, not by ==)."""
+    """What a review's front matter gives (== would compare the bodies too)."""
     return (
         review.path,
         review.kind,
